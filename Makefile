@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Every target sets up what it needs.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONPATH := $(CURDIR)/hooks
+
+.PHONY: serve build test bench new check chromium clean
+
+$(VENV)/.site: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.site
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+serve: $(VENV)/.site ## Serve the guide with live reload on http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --livereload -a 127.0.0.1:8000
+
+build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
+	$(PY) -m guide build
+
+test: $(VENV)/.test chromium ## Build the site and run every test, browser tests included
+	$(PY) -m pytest
+
+bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BENCHMARKS.md)
+	$(PY) benchmarks/run.py
+
+new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
+	$(PY) -m guide new $(KIND) --section "$(SECTION)" --title "$(TITLE)"
+
+check: $(VENV)/.test ## Plain-language and front-matter checks of content/ with numbers
+	$(PY) -m guide check
+
+chromium: ## Install Debian's Chromium when it is missing (browser tests need it)
+	@bash scripts/ensure-chromium.sh
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,173 @@
+"""Reading pages: front matter parsed once, checked against the schema, kept as plain data."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import frontmatter
+import yaml
+from pydantic import ValidationError
+
+from . import schema
+from .problems import Problem
+
+SPECIAL_TOP = {"index.md": "home"}
+
+
+def kind_of(src_uri: str) -> str:
+    """The kind of page a file is, from where it sits under content/."""
+    parts = PurePosixPath(src_uri).parts
+    if src_uri in SPECIAL_TOP:
+        return SPECIAL_TOP[src_uri]
+    if len(parts) == 1:
+        return "page"
+    if parts[-1] == "index.md":
+        return "section"
+    if parts[0] == "about":
+        return "about"
+    if parts[0] == "worksheets":
+        return "worksheet"
+    return "article"
+
+
+def section_of(src_uri: str) -> str | None:
+    parts = PurePosixPath(src_uri).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+@dataclass
+class PageInfo:
+    """What the hooks know about one page, independent of MkDocs objects."""
+
+    src_uri: str  # path under content/, POSIX
+    kind: str
+    meta: schema.PageMeta
+    body: str  # Markdown after the front matter
+
+    @property
+    def section(self) -> str | None:
+        return self.meta.section if self.kind == "worksheet" else section_of(self.src_uri)
+
+    @property
+    def slug(self) -> str:
+        return PurePosixPath(self.src_uri).stem
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to the site root, as MkDocs makes it with directory URLs."""
+        p = PurePosixPath(self.src_uri)
+        return (str(p.parent) + "/" if p.name == "index.md" else str(p.with_suffix("")) + "/").lstrip("./")
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meta.reviewed or self.meta.published
+
+
+@dataclass
+class Loaded:
+    page: PageInfo | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load(src_uri: str, text: str, shown_path: str) -> Loaded:
+    """Parse and check one page's front matter; every problem is returned, none raised."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as e:
+        return Loaded(None, [Problem(shown_path, "front matter", _yaml_message(e))])
+    raw = dict(post.metadata)
+    kind = kind_of(src_uri)
+    problems = [Problem(shown_path, k, f"is required for {_kind_name(kind)} (add `{k}:` to the front matter)")
+                for k in schema.REQUIRED[kind] if raw.get(k) in (None, "", [])]
+    if kind != "worksheet":
+        for k in ("worksheet", "section"):
+            if k in raw:
+                problems.append(Problem(shown_path, k, "is only for worksheets in content/worksheets/ (remove it)"))
+    try:
+        meta = schema.PageMeta.model_validate(raw)
+    except ValidationError as e:
+        missing_done = {p.field for p in problems}
+        problems += [p for p in (_from_pydantic(shown_path, err) for err in e.errors()) if p.field not in missing_done]
+        return Loaded(None, problems)
+    if meta.published and meta.reviewed and meta.reviewed < meta.published:
+        problems.append(Problem(shown_path, "reviewed", f"{meta.reviewed} is before published {meta.published} (a review comes after publication)"))
+    return Loaded(None if problems else PageInfo(src_uri, kind, meta, post.content), problems)
+
+
+def _kind_name(kind: str) -> str:
+    return {"home": "the home page", "section": "a section page", "about": "an about page"}.get(kind, f"every {kind}")
+
+
+def _yaml_message(e: yaml.YAMLError) -> str:
+    mark = getattr(e, "problem_mark", None)
+    # The front matter starts after the opening '---' line, so YAML's line 0 is the file's line 2.
+    where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+    what = getattr(e, "problem", None) or str(e).splitlines()[0]
+    return f"is not valid YAML{where}: {what} (check quotes, colons and indentation; quote text that contains ': ')"
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in schema.FIELD_TYPES or part.startswith("function-"):
+            continue  # pydantic's union branch names are noise to a publisher
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "-"
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: type = schema.PageMeta
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if part in schema.FIELD_TYPES:
+            return list(schema._Field.model_fields) + _type_keys(part)
+        f = model.model_fields.get(part)
+        ann = getattr(f, "annotation", None)
+        model = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, schema.BaseModel)), None)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _type_keys(type_name: str) -> list[str]:
+    cls = next(c for c in schema._Field.__subclasses__() if c.model_fields["type"].annotation.__args__[0] == type_name)
+    return list(cls.model_fields)
+
+
+def _from_pydantic(path: str, err: dict) -> Problem:
+    loc, kind, given = err["loc"], err["type"], err.get("input")
+    where = _loc(loc)
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(loc)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(sorted(allowed))
+        return Problem(path, where, f"unknown key ({hint})")
+    if kind == "union_tag_invalid":
+        return Problem(path, where + ".type", f"unknown field type {given!r} (use one of: {', '.join(schema.FIELD_TYPES)})")
+    if kind == "union_tag_not_found":
+        return Problem(path, where + ".type", f"is required (add `type:` with one of: {', '.join(schema.FIELD_TYPES)})")
+    if kind == "missing":
+        return Problem(path, where, f"is required (add `{loc[-1]}:`)")
+    if kind.startswith("date"):
+        return Problem(path, where, f"{given!r} is not a date (write it as YYYY-MM-DD, e.g. {dt.date.today()})")
+    if kind == "string_too_long":
+        return Problem(path, where, f"is {len(given)} characters, more than {ctx['max_length']} (shorten it so it is not cut off)")
+    if kind == "too_short":
+        return Problem(path, where, f"needs at least {ctx['min_length']} item(s) (add some)")
+    if kind == "too_long":
+        return Problem(path, where, f"has more than {ctx['max_length']} items (remove some)")
+    if kind == "string_pattern_mismatch":
+        return Problem(path, where, f"{given!r} is not a slug (use lower-case words joined by hyphens, e.g. weekly-check-in)")
+    if kind == "value_error":
+        return Problem(path, where, str(ctx.get("error", err["msg"])))
+    if kind == "literal_error" and "expected" in ctx:
+        return Problem(path, where, f"{given!r} is not allowed (use {ctx['expected']})")
+    return Problem(path, where, f"{err['msg'].lower()} (got {given!r})")

@@ -1,0 +1,37 @@
+"""Our settings, read from `extra.guide` in mkdocs.yml with MkDocs' own config machinery."""
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+
+
+class RelatedWeights(base.Config):
+    tags = c.Type((int, float), default=3.0)
+    section = c.Type((int, float), default=1.0)
+    text = c.Type((int, float), default=6.0)
+
+
+class RelatedSettings(base.Config):
+    count = c.Type(int, default=5)
+    include_worksheets = c.Type(bool, default=False)
+    min_score = c.Type((int, float), default=0.5)
+    weights = c.SubConfig(RelatedWeights)
+
+
+class GuideSettings(base.Config):
+    tags_file = c.Type(str, default="tags.yml")
+    review_years = c.Type(int, default=3)
+    review_soon_days = c.Type(int, default=90)
+    related = c.SubConfig(RelatedSettings)
+
+
+def read(extra: dict, config_file: str | None) -> GuideSettings:
+    settings = GuideSettings(config_file_path=config_file)
+    settings.load_dict(dict(extra.get("guide") or {}))
+    errors, warnings = settings.validate()
+    # An unknown key is only a warning to MkDocs; for us it is a typo that silently does nothing.
+    problems = errors + warnings
+    if problems:
+        raise PluginError("\n".join(f"mkdocs.yml: extra.guide.{name}: {err}" for name, err in problems))
+    return settings

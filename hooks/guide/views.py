@@ -1,0 +1,81 @@
+"""What our templates show for a page, as plain data. Text is escaped here or by the templates' `| e`."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from .pages import PageInfo
+from .site import Site
+
+WORDS_PER_MINUTE = 200
+
+
+def safe_meta(meta: dict) -> None:
+    """Make front-matter text safe in every template, Material's own included.
+
+    MkDocs renders templates without autoescaping, so Material writes `page.meta.title` raw into
+    <title>, the header and the nav. Escaped `Markup` shows as typed there, and Jinja's `| e` (used
+    in a few Material templates) leaves Markup alone instead of escaping it twice.
+    """
+    for key in ("title", "description"):
+        if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
+            meta[key] = escape(meta[key])
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) -> dict | None:
+    reviewed = page.meta.reviewed
+    if reviewed is None:
+        return None
+    due = add_years(reviewed, years)
+    days_left = (due - today).days
+    state = "overdue" if days_left < 0 else "soon" if days_left <= soon_days else "ok"
+    return {"reviewed": reviewed, "due": due, "state": state, "days_left": days_left}
+
+
+def reading_minutes(page: PageInfo) -> int:
+    return max(1, math.ceil(len(page.body.split()) / WORDS_PER_MINUTE))
+
+
+def card(page: PageInfo) -> dict:
+    """A page as a list item: title, summary, section, date (text escaped once, here)."""
+    return {
+        "title": escape(page.meta.title),
+        "description": escape(page.meta.description),
+        "url": page.url,
+        "section": page.section,
+        "date": page.date,
+        "minutes": reading_minutes(page),
+    }
+
+
+def section_name(site: Site, folder: str | None) -> Markup:
+    landing = site.sections.get(folder or "")
+    return escape(landing.meta.title if landing else (folder or "").replace("-", " ").capitalize())
+
+
+def section_members(site: Site, folder: str) -> list[PageInfo]:
+    """A section's pages in reading order: worksheets are listed on their own index, not here."""
+    kinds = ("article", "about") if folder != "worksheets" else ("worksheet",)
+    members = [p for p in site.pages.values() if p.kind in kinds and p.src_uri.split("/")[0] == folder]
+    return sorted(members, key=lambda p: (p.meta.title.casefold(), p.src_uri))
+
+
+def share_links(url: str, title: str) -> list[dict]:
+    """Plain links only: nothing loads from these sites unless the reader follows a link."""
+    u, t = quote(url, safe=""), quote(title, safe="")
+    return [
+        {"name": "Email", "href": f"mailto:?subject={t}&body={u}"},
+        {"name": "WhatsApp", "href": f"https://wa.me/?text={t}%20{u}"},
+        {"name": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
+        {"name": "Bluesky", "href": f"https://bsky.app/intent/compose?text={t}%20{u}"},
+    ]
