@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
+CONFIG ?= mkdocs.yml
+SITE ?= site
 
 .PHONY: serve build test bench new check chromium clean
 
@@ -22,7 +24,7 @@ serve: $(VENV)/.site ## Serve the guide with live reload on http://127.0.0.1:800
 	$(PY) -m mkdocs serve --livereload -a 127.0.0.1:8000
 
 build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
-	$(PY) -m guide build
+	$(PY) -m guide build -f $(CONFIG) --site $(SITE)
 
 test: $(VENV)/.test chromium ## Build the site and run every test, browser tests included
 	$(PY) -m pytest

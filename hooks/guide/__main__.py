@@ -30,8 +30,14 @@ def check(paths: list[str]) -> int:
     return 1 if bad else 0
 
 
-def build(argv: list[str], site: Path = Path("site")) -> int:
-    """Strict build into a fresh folder, then swap it in: a failed build leaves site/ as it was."""
+def build(argv: list[str]) -> int:
+    """Strict build into a fresh folder, then swap it in: a failed build leaves site/ as it was.
+
+    usage: python -m guide build [-f mkdocs.yml] [--site site] [other mkdocs build options]
+    """
+    argv = list(argv)
+    site = Path(_take(argv, "--site", "site"))
+    argv = ["-f", _take(argv, "-f", "mkdocs.yml"), *argv]
     tmp = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.resolve().parent))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp), *argv], env=env)
@@ -46,6 +52,15 @@ def build(argv: list[str], site: Path = Path("site")) -> int:
     shutil.rmtree(old, ignore_errors=True)
     print(f"Built {site}/")
     return 0
+
+
+def _take(argv: list[str], flag: str, default: str) -> str:
+    if flag in argv:
+        i = argv.index(flag)
+        value = argv[i + 1]
+        del argv[i : i + 2]
+        return value
+    return default
 
 
 def main(argv: list[str]) -> int:

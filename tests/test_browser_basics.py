@@ -1,0 +1,55 @@
+"""The guide as a reader meets it in Chromium: private, and searchable from the search box."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, query: str) -> list[str]:
+    """Type into Material's search box like a person; return the result links, best first."""
+    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
+    box = page.locator("input[data-md-component=search-query]")
+    box.click()
+    box.fill("")
+    box.type(query, delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+
+
+def test_home_article_and_search_make_no_foreign_requests(visit):
+    v = visit()
+    page = v.open("")
+    page.locator("article h1").wait_for()
+    v.open("consent/agreed-signals/")
+    search(page, "signals")
+    page.wait_for_load_state("networkidle")
+    assert len(v.requests) > 3
+    assert v.foreign_requests() == []
+
+
+def unique_body_word(site) -> tuple[str, str]:
+    """A long word that appears in exactly one article's body, found in the built search index."""
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    pages: dict[str, set] = {}
+    for doc in index["docs"]:
+        words = set(re.findall(r"[a-z]{9,}", re.sub(r"<[^>]+>", " ", doc["text"]).lower()))
+        pages.setdefault(doc["location"].split("#")[0], set()).update(words)
+    counts = Counter(w for ws in pages.values() for w in ws)
+    for location, words in sorted(pages.items()):
+        if location.count("/") == 2:  # section/article/
+            unique = sorted(w for w in words if counts[w] == 1)
+            if unique:
+                return unique[0], location
+    raise AssertionError("no word is unique to one article")
+
+
+def test_word_from_one_article_body_finds_that_article(visit, site):
+    word, location = unique_body_word(site)
+    page = visit().open("")
+    hrefs = search(page, word)
+    assert any(location in h for h in hrefs[:5]), (word, location, hrefs)

@@ -1,0 +1,62 @@
+"""The real guide builds strictly, and every built page carries its basic metadata."""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from sitebuild import ROOT, copy_project, mkdocs
+
+
+def built_pages(site):
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_strict_build_has_no_warnings(built):
+    assert built.returncode == 0
+    assert built.warnings == []
+
+
+def test_every_page_has_title_description_and_language(site):
+    pages = built_pages(site)
+    assert len(pages) > 40
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        rel = path.relative_to(site)
+        assert soup.html.get("lang") == "en", rel
+        assert soup.title and soup.title.get_text(strip=True), rel
+        desc = soup.find("meta", attrs={"name": "description"})
+        assert desc and desc["content"].strip(), rel
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    """The markup itself asks for nothing remote: no fonts, scripts, styles or images from a CDN."""
+    for path in built_pages(site):
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+            for el in soup.find_all(tag):
+                url = el.get(attr) or ""
+                if tag == "link" and "stylesheet" not in (el.get("rel") or []) and "preconnect" not in (el.get("rel") or []):
+                    continue
+                assert "//" not in url, f"{path.relative_to(site)} loads {url}"
+
+
+import pytest
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda c: c.pop("site_name"), "site_name"),
+    (lambda c: c["validation"].update(anchors="sometimes"), "anchors"),
+    (lambda c: c["theme"].update(name="no-such-theme"), "no-such-theme"),
+])
+def test_bad_mkdocs_option_stops_with_mkdocs_message(tmp_path, edit, words):
+    config = copy_project(tmp_path, config_edit=edit)
+    build = mkdocs(config, tmp_path / "site")
+    assert build.returncode != 0
+    assert words in build.output and "Traceback" not in build.output
+
+
+def test_bad_guide_setting_names_the_setting(tmp_path):
+    config = copy_project(tmp_path, config_edit=lambda c: c["extra"]["guide"]["related"].update(cout=3))
+    build = mkdocs(config, tmp_path / "site")
+    assert build.returncode != 0
+    assert "extra.guide.related" in build.output and "cout" in build.output
+    assert "Traceback" not in build.output
