@@ -14,7 +14,9 @@ import guide.views as views
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    site = guide.state.get(config).site
+    state = guide.state.get(config)
+    site = state.site
+    state.extras["section_order"] = list(guide.navigation.section_nodes(nav))
     members = {}
     for folder in site.sections:
         members[folder] = [files.get_file_from_path(p.src_uri).page for p in views.section_members(site, folder)]
@@ -34,7 +36,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         "minutes": views.reading_minutes(info),
         "review": views.review_status(info, s.review_years, s.review_soon_days, dt.date.today()),
         "share": views.share_links(page.canonical_url or page.abs_url or "", info.meta.title),
-        "cards": [views.card(p) for p in views.section_members(site, info.src_uri.split("/")[0])]
+        "groups": [{"title": None, "cards": [views.card(p) for p in views.section_members(site, info.src_uri.split("/")[0])]}]
         if info.kind == "section" else [],
     }
     return context

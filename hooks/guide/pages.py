@@ -121,18 +121,13 @@ def _loc(loc: tuple) -> str:
 
 
 def _allowed_keys(loc: tuple) -> list[str]:
-    model: type = schema.PageMeta
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if part in schema.FIELD_TYPES:
-            return list(schema._Field.model_fields) + _type_keys(part)
-        f = model.model_fields.get(part)
-        ann = getattr(f, "annotation", None)
-        model = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, schema.BaseModel)), None)
-        if model is None:
-            return []
-    return list(model.model_fields)
+    """The keys allowed where an unknown key sits, for a 'did you mean' hint."""
+    field_type = next((p for p in loc if p in schema.FIELD_TYPES), None)
+    if field_type:
+        return _type_keys(field_type)
+    models = {(): schema.PageMeta, ("worksheet",): schema.WorksheetSpec, ("search",): schema.SearchSettings}
+    model = models.get(tuple(p for p in loc[:-1] if isinstance(p, str)))
+    return list(model.model_fields) if model else []
 
 
 def _type_keys(type_name: str) -> list[str]:
@@ -151,7 +146,7 @@ def _from_pydantic(path: str, err: dict) -> Problem:
         hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(sorted(allowed))
         return Problem(path, where, f"unknown key ({hint})")
     if kind == "union_tag_invalid":
-        return Problem(path, where + ".type", f"unknown field type {given!r} (use one of: {', '.join(schema.FIELD_TYPES)})")
+        return Problem(path, where + ".type", f"unknown field type {ctx.get('tag')!r} (use one of: {', '.join(schema.FIELD_TYPES)})")
     if kind == "union_tag_not_found":
         return Problem(path, where + ".type", f"is required (add `type:` with one of: {', '.join(schema.FIELD_TYPES)})")
     if kind == "missing":
