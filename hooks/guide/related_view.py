@@ -1,0 +1,50 @@
+"""From the site to the ranking's input, and from suggestions to what the related list shows."""
+from __future__ import annotations
+
+from markupsafe import escape
+
+from . import related
+from .settings import RelatedSettings
+from .site import Site
+from .views import card, section_name
+
+
+def docs(site: Site, settings: RelatedSettings) -> list[related.Doc]:
+    kinds = ("article", "worksheet") if settings.include_worksheets else ("article",)
+    out = []
+    for p in site.pages.values():
+        out.append(related.Doc(
+            key=p.src_uri, title=p.meta.title, description=p.meta.description, body=p.body,
+            tags=tuple(p.meta.tags), section=p.section,
+            date_ordinal=p.date.toordinal() if p.date else 0,
+            candidate=p.kind in kinds and not p.meta.draft,
+            pins=tuple(p.meta.related or ()),
+            wants_list=p.kind == "article" and p.meta.related is not False,
+        ))
+    return out
+
+
+def compute(site: Site, settings: RelatedSettings) -> related.Ranking:
+    w = settings.weights
+    weights = related.Weights(tags=w.tags, section=w.section, text=w.text)
+    return related.rank(docs(site, settings), weights, settings.count, settings.min_score)
+
+
+def hint(site: Site, s: related.Suggestion) -> str:
+    """Why an item is suggested, in a few plain words."""
+    if s.pinned:
+        return "Picked by our editors"
+    if s.shared_tags:
+        words = [t.replace("-", " ") for t in s.shared_tags[:2]]
+        return "Because you read about " + " and ".join(words)
+    if s.same_section:
+        return f"More in {section_name(site, site.pages[s.key].section)}"
+    return "On a similar theme"
+
+
+def items(site: Site, suggestions: list[related.Suggestion]) -> list[dict]:
+    out = []
+    for s in suggestions:
+        page = site.pages[s.key]
+        out.append({**card(page), "section_name": section_name(site, page.section), "hint": escape(hint(site, s))})
+    return out
