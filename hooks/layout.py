@@ -1,8 +1,6 @@
 """Article furniture: section parents and neighbours, review dates, reading time, section cards."""
 from __future__ import annotations
 
-import datetime as dt
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -34,7 +32,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         "kind": info.kind,
         "section": views.section_name(site, info.section),
         "minutes": views.reading_minutes(info),
-        "review": views.review_status(info, s.review_years, s.review_soon_days, dt.date.today()),
+        "review": views.review_status(info, s.review_years, s.review_soon_days, views.today()),
         "share": views.share_links(page.canonical_url or page.abs_url or "", info.meta.title),
         "groups": [{"title": None, "cards": [views.card(p) for p in views.section_members(site, info.src_uri.split("/")[0])]}]
         if info.kind == "section" else [],

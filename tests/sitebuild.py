@@ -28,10 +28,10 @@ def env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
 
 
-def mkdocs(config: Path, site: Path, *args: str, cwd: Path = ROOT) -> Build:
+def mkdocs(config: Path, site: Path, *args: str, cwd: Path = ROOT, extra_env: dict | None = None) -> Build:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *args],
-        cwd=cwd, env=env(), capture_output=True, text=True,
+        cwd=cwd, env={**env(), **(extra_env or {})}, capture_output=True, text=True,
     )
     return Build(done.returncode, done.stdout + done.stderr, site)
 

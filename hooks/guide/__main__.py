@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pages, readability
+from . import pages, readability, reference, scaffold
 
 
 def check(paths: list[str]) -> int:
@@ -54,6 +54,15 @@ def build(argv: list[str]) -> int:
     return 0
 
 
+def reference_cmd(argv: list[str]) -> int:
+    if "--write" in argv:
+        changed = reference.replace_in(Path("README.md"))
+        print("README.md front-matter reference " + ("updated" if changed else "already up to date"))
+    else:
+        print(reference.markdown())
+    return 0
+
+
 def _take(argv: list[str], flag: str, default: str) -> str:
     if flag in argv:
         i = argv.index(flag)
@@ -64,7 +73,7 @@ def _take(argv: list[str], flag: str, default: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"build": build, "check": check}
+    commands = {"build": build, "check": check, "new": scaffold.main, "reference": reference_cmd}
     if argv and argv[0] in commands:
         return commands[argv[0]](argv[1:])
     print("usage: python -m guide build|check [FILES]|new KIND --section S --title T", file=sys.stderr)

@@ -16,6 +16,21 @@ from .problems import Problem
 SPECIAL_TOP = {"index.md": "home"}
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML that leaves dates as text, so a bad date is reported against its field, by the schema."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Handler(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs):
+        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def kind_of(src_uri: str) -> str:
     """The kind of page a file is, from where it sits under content/."""
     parts = PurePosixPath(src_uri).parts
@@ -74,7 +89,7 @@ class Loaded:
 def load(src_uri: str, text: str, shown_path: str) -> Loaded:
     """Parse and check one page's front matter; every problem is returned, none raised."""
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_Handler())
     except yaml.YAMLError as e:
         return Loaded(None, [Problem(shown_path, "front matter", _yaml_message(e))])
     raw = dict(post.metadata)
@@ -102,9 +117,13 @@ def _kind_name(kind: str) -> str:
 
 def _yaml_message(e: yaml.YAMLError) -> str:
     mark = getattr(e, "problem_mark", None)
-    # The front matter starts after the opening '---' line, so YAML's line 0 is the file's line 2.
-    where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+    # The front-matter text starts with the newline that ends the opening '---' (the file's line 1),
+    # so YAML's 0-based line n is the file's line n + 1.
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     what = getattr(e, "problem", None) or str(e).splitlines()[0]
+    context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
+    if context and cmark:
+        what += f", {context} at line {cmark.line + 1}"
     return f"is not valid YAML{where}: {what} (check quotes, colons and indentation; quote text that contains ': ')"
 
 
@@ -154,7 +173,7 @@ def _from_pydantic(path: str, err: dict) -> Problem:
     if kind.startswith("date"):
         return Problem(path, where, f"{given!r} is not a date (write it as YYYY-MM-DD, e.g. {dt.date.today()})")
     if kind == "string_too_long":
-        return Problem(path, where, f"is {len(given)} characters, more than {ctx['max_length']} (shorten it so it is not cut off)")
+        return Problem(path, where, f"is {len(str(given).strip())} characters, more than {ctx['max_length']} (shorten it so it is not cut off)")
     if kind == "too_short":
         return Problem(path, where, f"needs at least {ctx['min_length']} item(s) (add some)")
     if kind == "too_long":

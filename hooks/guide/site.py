@@ -61,15 +61,19 @@ def collect(sources: dict[str, str], tags: dict[str, str], shown_prefix: str, se
                     continue
             pages[src_uri] = loaded.page
     site = Site(pages, tags, drafts)
-    if not problems:
-        problems += cross_checks(site, set(sources), shown_prefix)
+    problems += cross_checks(site, set(sources), shown_prefix)
     return site, problems
 
 
 def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[Problem]:
-    """Checks that need every page: tags, pins, worksheet slugs, links, sections and titles."""
+    """Checks that need every page: tags, pins, worksheet slugs, links, sections and titles.
+
+    Targets are checked against every source file, so a page with its own front-matter problem does
+    not also make every pin and link to it look broken.
+    """
     out: list[Problem] = []
-    sections = set(site.sections)
+    sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith("/index.md")} - {"about", "worksheets"}
+    sheets = sorted(uri[len("worksheets/"):-3] for uri in all_sources if uri.startswith("worksheets/") and uri != "worksheets/index.md")
     titles: dict[str, str] = {}
     for uri, page in sorted(site.pages.items()):
         shown, meta = f"{shown_prefix}{uri}", page.meta
@@ -81,14 +85,13 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[P
             if tag not in site.tags:
                 bad(f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
         for i, pin in enumerate(meta.related or []):
-            if pin not in site.pages:
-                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, site.pages)}write the path from content/, e.g. consent/agreed-signals.md)")
+            if pin not in all_sources:
+                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from content/, e.g. consent/agreed-signals.md)")
             elif pin == uri:
                 bad(f"related[{i}]", "a page cannot be related to itself (remove it)")
         for i, slug in enumerate(meta.worksheets):
-            if site.worksheet(slug) is None:
-                known = [p.slug for p in site.of_kind("worksheet")]
-                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, known)}use a file name from content/worksheets/ without .md)")
+            if slug not in sheets:
+                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from content/worksheets/ without .md)")
         if page.kind == "worksheet" and meta.section not in sections:
             bad("section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
         for target in LINK.findall(page.body):

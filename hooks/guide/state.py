@@ -18,6 +18,7 @@ class State:
     settings: settings_mod.GuideSettings
     serving: bool
     site: Site | None = None
+    content_prefix: str = "content/"  # how problems name files: the docs folder, from the project
     extras: dict = field(default_factory=dict)  # per-feature results, e.g. related lists
 
 
@@ -43,6 +44,7 @@ def read_site(config: MkDocsConfig, files) -> Site:
     docs = Path(config.docs_dir).resolve()
     prefix = (docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/"
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    state.content_prefix = prefix
     site, more = collect(sources, tags, prefix, state.serving)
     raise_if(problems + more)
     state.site = site

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -23,6 +24,12 @@ def safe_meta(meta: dict) -> None:
     for key in ("title", "description"):
         if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
             meta[key] = escape(meta[key])
+
+
+def today() -> dt.date:
+    """The build date; GUIDE_TODAY=YYYY-MM-DD pins it, for tests and reproducible builds."""
+    pinned = os.environ.get("GUIDE_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

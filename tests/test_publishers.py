@@ -1,0 +1,214 @@
+"""Publishers extend the guide safely: every problem at once, nothing lost, safe text, drafts, reviews."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from guide import reference
+from sitebuild import ROOT, article, copy_project, env, mkdocs
+
+GOOD = "Rest, pacing, energy and fatigue. " * 30
+
+
+def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
+    cfg = copy_project(tmp_path, {
+        "content/pacing/yaml.md": "---\ntitle: Broken\ndescription: [unclosed\n---\nText.\n",
+        "content/pacing/no-title.md": "---\ndescription: Has no title.\ntags: [pacing]\npublished: 2026-10-01\nreviewed: 2026-11-01\n---\nText.\n",
+        "content/pacing/no-description.md": article("No description here").replace("description: A test article.\n", ""),
+        "content/pacing/typo.md": article("Typo key", taggs=["pacing"]),
+        "content/pacing/bad-date.md": article("Bad date").replace("reviewed: '2026-11-01'", "reviewed: 2026-13-45"),
+        "content/pacing/bad-tag.md": article("Bad tag", tags=["pacing", "fatige"]),
+        "content/pacing/bad-link.md": article("Bad link", body="See [this](../consent/nowhere.md)."),
+        "content/pacing/bad-pin.md": article("Bad pin", related=["consent/agreed-signal.md"]),
+        "content/pacing/duplicate.md": article("Agreeing signals you both understand"),
+        "content/pacing/long.md": article("Long description", description="word " * 40),
+    })
+    build = mkdocs(cfg, tmp_path / "site")
+    out = build.output
+    assert build.returncode != 0 and "Traceback" not in out
+    expected = [
+        "content/pacing/yaml.md: front matter: is not valid YAML at line 4",
+        "content/pacing/no-title.md: title: is required",
+        "content/pacing/no-description.md: description: is required",
+        "content/pacing/typo.md: taggs: unknown key (did you mean `tags`?)",
+        "content/pacing/bad-date.md: reviewed: '2026-13-45' is not a date (write it as YYYY-MM-DD",
+        "content/pacing/bad-tag.md: tags[1]: 'fatige' is not in the tag list (did you mean 'fatigue'?",
+        "content/pacing/bad-link.md: body: links to '../consent/nowhere.md', which does not exist",
+        "content/pacing/bad-pin.md: related[0]: 'consent/agreed-signal.md' is not a page (did you mean 'consent/agreed-signals.md'?",
+        "content/pacing/duplicate.md: title: 'Agreeing signals you both understand' is also the title of content/consent/agreed-signals.md",
+        "content/pacing/long.md: description: is 199 characters, more than 160",
+    ]
+    for line in expected:
+        assert line in out, line
+    assert "The guide has 10 content problems" in out
+
+
+HOSTILE_TITLE = """Care <b onclick="alert(1)">now</b> & 'more' "quotes\""""
+HOSTILE_DESC = """Desc <img src=x onerror="alert(2)"> & "quoted" 'single' </title><script>alert(3)</script>"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    body = "Agreed signals for pause, slow down and stop, a safe word and consent. " * 20
+    sheet = (ROOT / "content/worksheets/consent-signals.md").read_text().replace(
+        "title: ", f"title: {json.dumps(HOSTILE_TITLE + ' sheet')}\nx-old-title: ", 1)
+    sheet = "\n".join(line for line in sheet.splitlines() if not line.startswith("x-old-title")) + "\n"
+    cfg = copy_project(tmp, {
+        "content/consent/hostile.md": article(HOSTILE_TITLE, HOSTILE_DESC, tags=["consent", "signals", "safety"], body=body,
+                                              worksheets=["consent-signals"]),
+        "content/worksheets/consent-signals.md": sheet,
+    })
+    build = mkdocs(cfg, tmp / "site")
+    assert build.returncode == 0, build.output
+    return build.site
+
+
+def test_hostile_title_and_description_are_plain_text_on_every_page(hostile_site):
+    pages = list(hostile_site.rglob("*.html"))
+    shown = 0
+    for path in pages:
+        html = path.read_text()
+        soup = BeautifulSoup(html, "html.parser")
+        assert not soup.select("[onclick], [onerror]"), path
+        assert "alert(3)" not in "".join(s.get_text() for s in soup.find_all("script")), path
+        shown += HOSTILE_TITLE in soup.get_text()
+    assert shown >= 5  # its own page, its section's cards, related lists, the tags page, the worksheet's read-more
+    own = BeautifulSoup((hostile_site / "consent/hostile/index.html").read_text(), "html.parser")
+    assert own.title.get_text().startswith(HOSTILE_TITLE)
+    assert own.find("meta", attrs={"name": "description"})["content"] == HOSTILE_DESC
+    assert own.h1.get_text() == HOSTILE_TITLE
+    box = own.select_one(".guide-worksheet-box")
+    assert HOSTILE_TITLE + " sheet" in box.get_text()
+    neighbour = BeautifulSoup((hostile_site / "consent/agreed-signals/index.html").read_text(), "html.parser")
+    assert HOSTILE_TITLE in neighbour.select_one(".guide-related").get_text()
+
+
+@pytest.mark.browser
+def test_hostile_title_is_plain_text_in_search_results(hostile_site, browser):
+    import functools
+    import http.server
+    import threading
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site)))
+    httpd.RequestHandlerClass.log_message = lambda *a: None
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/consent/hostile/", wait_until="networkidle")
+        page.keyboard.press("/")
+        page.locator("input[data-md-component=search-query]").type("onclick", delay=20)
+        page.locator(".md-search-result__item").first.wait_for()
+        assert page.locator(".md-search-result b[onclick], .md-search-result img").count() == 0
+        assert "Care <b" in page.locator(".md-search-result").inner_text()
+        assert dialogs == []
+    finally:
+        context.close()
+        httpd.shutdown()
+
+
+def make_build(cfg, site):
+    return subprocess.run(["make", "-s", "-C", str(ROOT), "build", f"CONFIG={cfg}", f"SITE={site}"],
+                          capture_output=True, text=True, env={**os.environ, "MAKEFLAGS": ""})
+
+
+def test_failed_make_build_leaves_the_last_good_site_untouched(tmp_path):
+    cfg = copy_project(tmp_path)
+    site = tmp_path / "site"
+    first = make_build(cfg, site)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    (tmp_path / "content/pacing/broken.md").write_text("---\ntitle: [oops\n---\n")
+    second = make_build(cfg, site)
+    assert second.returncode != 0
+    assert "content/pacing/broken.md: front matter: is not valid YAML" in second.stdout + second.stderr
+    assert "Traceback" not in second.stdout + second.stderr
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("site.")], "temporary build folders were left behind"
+
+
+def test_make_new_scaffolds_a_page_that_builds(tmp_path):
+    cfg = copy_project(tmp_path)
+    for kind in ("article", "worksheet"):
+        done = subprocess.run([sys.executable, "-m", "guide", "new", kind, "--section", "pacing", "--title", f"Brand new {kind}"],
+                              cwd=tmp_path, env=env(), capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    new = tmp_path / "content/pacing/brand-new-article.md"
+    assert "draft: true" in new.read_text() and "published: 20" in new.read_text()
+    assert (tmp_path / "content/worksheets/brand-new-worksheet.md").exists()
+    # Published (draft line removed), both build cleanly.
+    for path in (new, tmp_path / "content/worksheets/brand-new-worksheet.md"):
+        path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("draft:")) + "\n")
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert (build.site / "pacing/brand-new-article/index.html").exists()
+    bad = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "nope", "--title", "X"],
+                         cwd=tmp_path, env=env(), capture_output=True, text=True)
+    assert bad.returncode != 0 and "no section 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_drafts_are_left_out_of_build_search_related_and_cards(tmp_path):
+    body = "Agreed signals, pause, slow down, stop and a safe word. " * 20
+    cfg = copy_project(tmp_path, {"content/consent/secret-draft.md": article("Secret draft page", tags=["consent", "signals"], body=body, draft=True)})
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert not (build.site / "consent/secret-draft").exists()
+    everything = "".join(p.read_text() for p in build.site.rglob("*.html")) + (build.site / "search/search_index.json").read_text()
+    assert "Secret draft page" not in everything and "secret-draft" not in everything
+
+
+def test_new_article_appears_in_section_search_tags_and_related_lists(tmp_path):
+    body = "Agreed signals for pause, slow down and stop. A safe word helps when words are hard. " * 15
+    cfg = copy_project(tmp_path, {"content/consent/zebra-signals.md": article(
+        "Zebra signals for tired evenings", tags=["consent", "signals", "safety"], body=body)})
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    site = build.site
+    section = BeautifulSoup((site / "consent/index.html").read_text(), "html.parser")
+    assert "Zebra signals for tired evenings" in section.select_one(".guide-cards").get_text()
+    page = BeautifulSoup((site / "consent/zebra-signals/index.html").read_text(), "html.parser")
+    assert [a.get_text(strip=True) for a in page.select(".md-path__link")][-1] == "Consent"  # breadcrumb
+    index = json.loads((site / "search/search_index.json").read_text())
+    assert any(d["location"].startswith("consent/zebra-signals/") for d in index["docs"])
+    tags = BeautifulSoup((site / "tags/index.html").read_text(), "html.parser")
+    assert "Zebra signals for tired evenings" in tags.get_text()
+    related_hits = sum("Zebra signals for tired evenings" in (p.read_text()) for p in site.glob("consent/*/index.html") if p.parent.name != "zebra-signals")
+    assert related_hits >= 1
+
+
+def test_review_dates_show_and_report_lists_overdue(tmp_path):
+    cfg = copy_project(tmp_path, {"content/pacing/old.md": article("An old article", body=GOOD).replace("published: '2026-10-01'", "published: '2020-01-01'").replace("reviewed: '2026-11-01'", "reviewed: '2021-06-01'")})
+    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-11-23"})
+    assert build.returncode == 0, build.output
+    meta = BeautifulSoup((build.site / "pacing/old/index.html").read_text(), "html.parser").select_one(".guide-review").get_text(" ", strip=True)
+    assert "Last reviewed 1 June 2021" in meta and "Next review due 1 June 2024" in meta
+    report = (build.site / "review-report/index.html").read_text()
+    assert "An old article" in report and "Overdue" in report
+    assert "content/pacing/old.md,An old article,2021-06-01,2024-06-01,overdue" in (build.site / "review-report.csv").read_text()
+    index = (build.site / "search/search_index.json").read_text()
+    assert "review-report" not in index
+    home = BeautifulSoup((build.site / "index.html").read_text(), "html.parser")
+    assert not home.select('.md-nav a[href*="review-report"]')
+    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-11-23", "STRICT_REVIEW": "1"})
+    assert strict.returncode != 0 and "Traceback" not in strict.output
+    assert "content/pacing/old.md: reviewed: review overdue since 2024-06-01" in strict.output
+
+
+def test_readme_front_matter_reference_matches_the_schema():
+    readme = (ROOT / "README.md").read_text()
+    assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
+
+
+def test_tag_list_problems_are_clear(tmp_path):
+    cfg = copy_project(tmp_path, {"tags.yml": "pacing: [not, a, string]\n"})
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "tags.yml: -: must map each tag to a one-line meaning" in build.output
