@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 CONFIG ?= mkdocs.yml
 SITE ?= site
 
-.PHONY: serve build test bench new check chromium clean
+.PHONY: serve build test bench new check system-deps clean
 
 $(VENV)/.site: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ serve: $(VENV)/.site ## Serve the guide with live reload on http://127.0.0.1:800
 build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
 	$(PY) -m guide build -f $(CONFIG) --site $(SITE)
 
-test: $(VENV)/.test chromium ## Build the site and run every test, browser tests included
+test: $(VENV)/.test system-deps ## Build the site and run every test, browser tests included
 	$(PY) -m pytest
 
 bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BENCHMARKS.md)
@@ -38,8 +38,8 @@ new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITL
 check: $(VENV)/.test ## Plain-language and front-matter checks of content/ with numbers
 	$(PY) -m guide check
 
-chromium: ## Install Debian's Chromium when it is missing (browser tests need it)
-	@bash scripts/ensure-chromium.sh
+system-deps: ## Install Chromium and Java when missing (browser tests and HTML validator need them)
+	@bash scripts/ensure-system-deps.sh
 
 clean:
 	rm -rf site .pytest_cache

@@ -6,7 +6,12 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
 import guide.navigation
+import guide.search_index
 import guide.state
 import guide.views as views
 
@@ -22,7 +27,13 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     return nav
 
 
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    info = guide.state.get(config).site.pages.get(page.file.src_uri)
+    return views.with_standfirst(html, info) if info else html
+
+
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    page.toc = guide.navigation.toc_under_title(page.toc, page.title)
     state = guide.state.get(config)
     site, s = state.site, state.settings
     info = site.pages.get(page.file.src_uri)
@@ -38,3 +49,10 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         if info.kind == "section" else [],
     }
     return context
+
+
+@event_priority(-100)  # after Material's search plugin has written its index
+def on_post_build(*, config: MkDocsConfig) -> None:
+    site = guide.state.get(config).site
+    keywords = {p.url: p.meta.keywords for p in site.pages.values() if p.meta.keywords}
+    guide.search_index.update_file(Path(config.site_dir) / "search" / "search_index.json", keywords)

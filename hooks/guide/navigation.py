@@ -8,6 +8,24 @@ from __future__ import annotations
 
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+TITLE_ID = "page-title"
+
+
+def toc_under_title(toc: TableOfContents, title: str) -> TableOfContents:
+    """Put the page's h1 at the top of its table of contents.
+
+    Material's skip link jumps to the first TOC entry, and pages without `##` headings get none at
+    all. With the h1 first, every page has a skip link, and it lands on the title, not past the
+    standfirst and Key points. Material's TOC sidebar lists an h1's children, so it looks the same.
+    """
+    items = list(toc)
+    if items and items[0].level == 1:
+        return toc
+    top = AnchorLink(title, TITLE_ID, 1)
+    top.children = items
+    return TableOfContents([top])
 
 
 def section_nodes(nav: Navigation) -> dict[str, Section]:

@@ -53,6 +53,12 @@ def reading_minutes(page: PageInfo) -> int:
     return max(1, math.ceil(len(page.body.split()) / WORDS_PER_MINUTE))
 
 
+def with_standfirst(html: str, page: PageInfo) -> str:
+    """The description as the page's standfirst, in the body: Material's search indexes the body,
+    so the standfirst is also what a search result shows as the page's summary."""
+    return f'<p class="guide-standfirst">{escape(page.meta.description)}</p>\n{html}'
+
+
 def card(page: PageInfo) -> dict:
     """A page as a list item: title, summary, section, date (text escaped once, here)."""
     return {

