@@ -33,7 +33,7 @@ bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BE
 	$(PY) benchmarks/run.py
 
 new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
-	$(PY) -m guide new $(KIND) --section "$(SECTION)" --title "$(TITLE)"
+	$(PY) -m guide new $(or $(KIND),article) --section "$(SECTION)" --title "$(TITLE)"
 
 check: $(VENV)/.test ## Plain-language and front-matter checks of content/ with numbers
 	$(PY) -m guide check

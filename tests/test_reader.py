@@ -252,7 +252,7 @@ def test_an_article_transfers_under_300_kb(browser, site):
         # Workers fetch the search index outside this page's resource timing; count it from disk.
         index = len(gzip.compress((site / "search" / "search_index.json").read_bytes()))
         total = sizes["bytes"] + index
-        print(f"\\narticle weight: {total / 1024:.0f} KB gzip over {sizes['requests'] + 1} requests")
+        print(f"\narticle weight: {total / 1024:.0f} KB gzip over {sizes['requests'] + 1} requests")
         assert total < 300 * 1024
     finally:
         context.close()

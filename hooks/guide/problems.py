@@ -23,7 +23,7 @@ class GuideError(PluginError):
         self.problems = sorted(set(problems))
         n = len(self.problems)
         lines = [str(p) for p in self.problems]
-        head = f"The guide has {n} content problem{'s' if n != 1 else ''}; nothing was written:"
+        head = f"The guide has {n} content problem{'s' if n != 1 else ''}; the build stopped:"
         super().__init__("\n  ".join([head, *lines]))
 
 
