@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -61,19 +62,24 @@ class PageInfo:
     meta: schema.PageMeta
     body: str  # Markdown after the front matter
 
-    @property
+    # Cached: templates ask for these thousands of times in a large build.
+    @functools.cached_property
     def section(self) -> str | None:
         return self.meta.section if self.kind == "worksheet" else section_of(self.src_uri)
 
-    @property
+    @functools.cached_property
     def slug(self) -> str:
         return PurePosixPath(self.src_uri).stem
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         """The page's URL relative to the site root, as MkDocs makes it with directory URLs."""
         p = PurePosixPath(self.src_uri)
         return (str(p.parent) + "/" if p.name == "index.md" else str(p.with_suffix("")) + "/").lstrip("./")
+
+    @functools.cached_property
+    def words(self) -> int:
+        return len(self.body.split())
 
     @property
     def date(self) -> dt.date | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -24,10 +25,19 @@ class Site:
     def of_kind(self, *kinds: str) -> list[PageInfo]:
         return [p for p in self.pages.values() if p.kind in kinds]
 
-    @property
+    @functools.cached_property
     def sections(self) -> dict[str, PageInfo]:
-        """Section landing pages by folder name."""
+        """Section landing pages by folder name (asked for on every page: computed once)."""
         return {p.src_uri.split("/")[0]: p for p in self.of_kind("section")}
+
+    @functools.cached_property
+    def worksheet_users(self) -> dict[str, list[PageInfo]]:
+        """Articles by the worksheet slugs they name, each list by title."""
+        users: dict[str, list[PageInfo]] = {}
+        for p in sorted(self.of_kind("article"), key=lambda p: (p.meta.title.casefold(), p.src_uri)):
+            for slug in p.meta.worksheets:
+                users.setdefault(slug, []).append(p)
+        return users
 
     def worksheet(self, slug: str) -> PageInfo | None:
         return self.pages.get(f"worksheets/{slug}.md")

@@ -50,7 +50,7 @@ def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) ->
 
 
 def reading_minutes(page: PageInfo) -> int:
-    return max(1, math.ceil(len(page.body.split()) / WORDS_PER_MINUTE))
+    return max(1, math.ceil(page.words / WORDS_PER_MINUTE))
 
 
 def with_standfirst(html: str, page: PageInfo) -> str:
@@ -60,7 +60,18 @@ def with_standfirst(html: str, page: PageInfo) -> str:
 
 
 def card(page: PageInfo) -> dict:
-    """A page as a list item: title, summary, section, date (text escaped once, here)."""
+    """A page as a list item: title, summary, section, date (text escaped once, here).
+
+    A page appears in many lists (its section, related lists, worksheet boxes): its card is made
+    once per PageInfo, and a new build has new PageInfo objects.
+    """
+    cached = page.__dict__.get("_card")
+    if cached is None:
+        cached = page.__dict__["_card"] = _make_card(page)
+    return cached
+
+
+def _make_card(page: PageInfo) -> dict:
     return {
         "title": escape(page.meta.title),
         "description": escape(page.meta.description),

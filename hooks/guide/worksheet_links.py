@@ -13,8 +13,7 @@ def boxes(site: Site, page: PageInfo) -> list[dict]:
 
 def read_more(site: Site, worksheet: PageInfo) -> list[dict]:
     """Articles that use a worksheet, by title."""
-    users = [p for p in site.of_kind("article") if worksheet.slug in p.meta.worksheets]
-    return [card(p) for p in sorted(users, key=lambda p: (p.meta.title.casefold(), p.src_uri))]
+    return [card(p) for p in site.worksheet_users.get(worksheet.slug, [])]
 
 
 def grouped(site: Site, section_order: list[str]) -> list[dict]:
