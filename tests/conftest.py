@@ -62,7 +62,8 @@ class Visit:
         self.page = self.context.new_page()
         self.server = server
         self.requests: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.methods: list[str] = []
+        self.page.on("request", lambda r: (self.requests.append(r.url), self.methods.append(r.method)))
 
     def open(self, path: str = ""):
         self.page.goto(self.server + path, wait_until="networkidle")
