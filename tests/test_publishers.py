@@ -142,11 +142,24 @@ def test_make_new_scaffolds_a_page_that_builds(tmp_path):
                               cwd=tmp_path, env=env(), capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     new = tmp_path / "content/pacing/brand-new-article.md"
-    assert "draft: true" in new.read_text() and "published: 20" in new.read_text()
-    assert (tmp_path / "content/worksheets/brand-new-worksheet.md").exists()
-    # Published (draft line removed), both build cleanly.
-    for path in (new, tmp_path / "content/worksheets/brand-new-worksheet.md"):
+    sheet = tmp_path / "content/worksheets/brand-new-worksheet.md"
+    assert "draft: true" in new.read_text() and "published: 20" in new.read_text() and sheet.exists()
+    # As drafts they build (and are left out of the site).
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert not (build.site / "pacing/brand-new-article").exists()
+    # Published with the scaffold's example text still in place: refused, naming what to replace.
+    for path in (new, sheet):
         path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("draft:")) + "\n")
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "content/pacing/brand-new-article.md: description: still has the scaffold's example text" in build.output
+    assert "content/worksheets/brand-new-worksheet.md: body: still has the scaffold's example text" in build.output
+    # Once written, it builds and is published.
+    new.write_text(new.read_text().replace("One sentence, up to 160 characters, saying what the reader gets from this page.", "How to rest well.")
+                   .replace("The first thing a reader should take away.", "Rest first."))
+    sheet.write_text(sheet.read_text().replace("One sentence, up to 160 characters, saying what the worksheet helps with.", "Plan a Sunday.")
+                     .replace("Two or three plain sentences on how to use this worksheet", "Fill this in"))
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert (build.site / "pacing/brand-new-article/index.html").exists()
@@ -205,6 +218,29 @@ def test_review_dates_show_and_report_lists_overdue(tmp_path):
 def test_readme_front_matter_reference_matches_the_schema():
     readme = (ROOT / "README.md").read_text()
     assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
+
+
+def test_duplicate_keys_and_tabs_are_named(tmp_path):
+    cfg = copy_project(tmp_path, {
+        "content/pacing/dupe.md": article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"),
+        "content/pacing/tabs.md": "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n",
+    })
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "content/pacing/dupe.md: front matter: is not valid YAML at line 5" in build.output
+    assert "the key 'worksheets' appears twice (keep one)" in build.output
+    assert "content/pacing/tabs.md: front matter: is not valid YAML at line 5" in build.output and "indent with spaces" in build.output
+
+
+def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
+    cfg = copy_project(tmp_path, {"content/pacing/formula.md": article("=HYPERLINK(1) title", body=GOOD)})
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    report = BeautifulSoup((build.site / "review-report/index.html").read_text(), "html.parser")
+    assert report.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "review-report" not in (build.site / "sitemap.xml").read_text()
+    assert "consent/agreed-signals/" in (build.site / "sitemap.xml").read_text()
+    assert ",'=HYPERLINK(1) title," in (build.site / "review-report.csv").read_text()
 
 
 def test_tag_list_problems_are_clear(tmp_path):

@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
     commands = {"build": build, "check": check, "new": scaffold.main, "reference": reference_cmd}
     if argv and argv[0] in commands:
         return commands[argv[0]](argv[1:])
-    print("usage: python -m guide build|check [FILES]|new KIND --section S --title T", file=sys.stderr)
+    print("usage: python -m guide build [-f mkdocs.yml] [--site site] | check [FILES] | new article|worksheet --section S --title T | reference [--write]", file=sys.stderr)
     return 2
 
 

@@ -15,6 +15,12 @@ from . import schema
 from .problems import Problem
 
 SPECIAL_TOP = {"index.md": "home"}
+# Sentences `make new` writes for the publisher to replace; a page still holding one is not finished.
+PLACEHOLDERS = (
+    "One sentence, up to 160 characters, saying what",
+    "The first thing a reader should take away.",
+    "Two or three plain sentences on how to use this worksheet",
+)
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -25,6 +31,20 @@ _Loader.yaml_implicit_resolvers = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _no_duplicate_keys(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice (keep one)", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
 class _Handler(frontmatter.YAMLHandler):
@@ -112,6 +132,9 @@ def load(src_uri: str, text: str, shown_path: str) -> Loaded:
         missing_done = {p.field for p in problems}
         problems += [p for p in (_from_pydantic(shown_path, err) for err in e.errors()) if p.field not in missing_done]
         return Loaded(None, problems)
+    for field_name, text in (("description", meta.description), ("body", post.content)):
+        if not meta.draft and any(p in text for p in PLACEHOLDERS):  # a draft may still hold them
+            problems.append(Problem(shown_path, field_name, "still has the scaffold's example text (replace it with your own)"))
     if meta.published and meta.reviewed and meta.reviewed < meta.published:
         problems.append(Problem(shown_path, "reviewed", f"{meta.reviewed} is before published {meta.published} (a review comes after publication)"))
     return Loaded(None if problems else PageInfo(src_uri, kind, meta, post.content), problems)
@@ -127,6 +150,8 @@ def _yaml_message(e: yaml.YAMLError) -> str:
     # so YAML's 0-based line n is the file's line n + 1.
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     what = getattr(e, "problem", None) or str(e).splitlines()[0]
+    if "\t" in what or "cannot start any token" in what:
+        what += " (a tab? indent with spaces)"
     context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
     if context and cmark:
         what += f", {context} at line {cmark.line + 1}"

@@ -40,6 +40,9 @@ def markdown() -> str:
              "| key | type | required for | meaning |", "|---|---|---|---|"]
     for name, info in schema.PageMeta.model_fields.items():
         lines.append(f"| `{name}` | {_friendly(info.annotation)} | {_required_for(name)} | {info.description} |")
+    lines += ["", "The `worksheet` mapping:", "", "| key | type | meaning |", "|---|---|---|"]
+    for name, info in schema.WorksheetSpec.model_fields.items():
+        lines.append(f"| `{name}` | {_friendly(info.annotation) if name != 'fields' else 'list of fields'} | {info.description} |")
     lines += ["", "Worksheet fields (`worksheet.fields`, each with `type` and `label`, optional `hint`):", "",
               "| type | keys | meaning |", "|---|---|---|"]
     for cls in schema._Field.__subclasses__():

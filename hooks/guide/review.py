@@ -30,8 +30,13 @@ def to_csv(report: list[dict]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["path", "title", "reviewed", "next_review_due", "status", "days_left"])
     for r in report:
-        writer.writerow([f"content/{r['path']}", r["title"], r["reviewed"], r["due"], r["state"], r["days_left"]])
+        writer.writerow([f"content/{r['path']}", _cell(r["title"]), r["reviewed"], r["due"], r["state"], r["days_left"]])
     return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A title starting with = + - @ would run as a formula when the CSV is opened in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date) -> str:
@@ -41,6 +46,7 @@ def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date) 
         "---",
         "title: Review report",
         "description: For editors. Which pages are overdue or soon due for their review.",
+        "robots: noindex",
         "search:",
         "  exclude: true",
         "---",
