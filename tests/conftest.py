@@ -1,6 +1,7 @@
 """Fixtures: one strict build of the real guide per session, a local server, and headless Chromium."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -30,17 +31,26 @@ def site(built):
     return built.site
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
+@contextlib.contextmanager
+def serve_directory(directory, handler=QuietHandler):
+    """A static server for a built site on 127.0.0.1 and a free port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
 @pytest.fixture(scope="session")
 def server(site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_directory(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

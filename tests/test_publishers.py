@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guide import reference
+from conftest import serve_directory
 from sitebuild import ROOT, article, copy_project, env, mkdocs
 
 GOOD = "Rest, pacing, energy and fatigue. " * 30
@@ -91,28 +92,21 @@ def test_hostile_title_and_description_are_plain_text_on_every_page(hostile_site
 
 @pytest.mark.browser
 def test_hostile_title_is_plain_text_in_search_results(hostile_site, browser):
-    import functools
-    import http.server
-    import threading
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site)))
-    httpd.RequestHandlerClass.log_message = lambda *a: None
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     context = browser.new_context()
     try:
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/consent/hostile/", wait_until="networkidle")
-        page.keyboard.press("/")
-        page.locator("input[data-md-component=search-query]").type("onclick", delay=20)
-        page.locator(".md-search-result__item").first.wait_for()
-        assert page.locator(".md-search-result b[onclick], .md-search-result img").count() == 0
-        assert "Care <b" in page.locator(".md-search-result").inner_text()
-        assert dialogs == []
+        with serve_directory(hostile_site) as url:
+            page = context.new_page()
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(url + "consent/hostile/", wait_until="networkidle")
+            page.keyboard.press("/")
+            page.locator("input[data-md-component=search-query]").type("onclick", delay=20)
+            page.locator(".md-search-result__item").first.wait_for()
+            assert page.locator(".md-search-result b[onclick], .md-search-result img").count() == 0
+            assert "Care <b" in page.locator(".md-search-result").inner_text()
+            assert dialogs == []
     finally:
         context.close()
-        httpd.shutdown()
 
 
 def make_build(cfg, site):

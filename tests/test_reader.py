@@ -1,17 +1,15 @@
 """Reader experience in Chromium: findable, accessible, private, phone-friendly, valid and light."""
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import QuietHandler, serve_directory
 from test_browser_basics import search
 
 pytestmark = pytest.mark.browser
@@ -216,11 +214,8 @@ def test_built_pages_are_valid_html_apart_from_known_material_errors(site):
 
 # ---- page weight --------------------------------------------------------------------------------
 
-class _Gzip(http.server.SimpleHTTPRequestHandler):
+class _Gzip(QuietHandler):
     """Serves files gzip-compressed, as static hosts do, so transfer sizes are realistic."""
-
-    def log_message(self, *args):
-        pass
 
     def do_GET(self):
         path = Path(self.translate_path(self.path))
@@ -238,25 +233,23 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 
 
 def test_an_article_transfers_under_300_kb(browser, site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Gzip, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     context = browser.new_context()
     try:
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/consent/agreed-signals/", wait_until="networkidle")
-        sizes = page.evaluate("""() => {
-            const nav = performance.getEntriesByType('navigation')[0];
-            const res = performance.getEntriesByType('resource');
-            return {bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0), requests: 1 + res.length,
-                    names: res.map(r => r.name)};
-        }""")
-        total, requests = sizes["bytes"], sizes["requests"]
-        if not any("search_index.json" in n for n in sizes["names"]):
-            # Fetched by the search worker, outside this page's resource timing: count it from disk.
-            total += len(gzip.compress((site / "search" / "search_index.json").read_bytes()))
-            requests += 1
-        print(f"\narticle weight: {total / 1024:.0f} KB gzip over {requests} requests")
-        assert total < 300 * 1024
+        with serve_directory(site, _Gzip) as url:
+            page = context.new_page()
+            page.goto(url + "consent/agreed-signals/", wait_until="networkidle")
+            sizes = page.evaluate("""() => {
+                const nav = performance.getEntriesByType('navigation')[0];
+                const res = performance.getEntriesByType('resource');
+                return {bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0), requests: 1 + res.length,
+                        names: res.map(r => r.name)};
+            }""")
     finally:
         context.close()
-        httpd.shutdown()
+    total, requests = sizes["bytes"], sizes["requests"]
+    if not any("search_index.json" in n for n in sizes["names"]):
+        # Fetched by the search worker, outside this page's resource timing: count it from disk.
+        total += len(gzip.compress((site / "search" / "search_index.json").read_bytes()))
+        requests += 1
+    print(f"\narticle weight: {total / 1024:.0f} KB gzip over {requests} requests")
+    assert total < 300 * 1024

@@ -15,12 +15,15 @@ from . import schema
 from .problems import Problem
 
 SPECIAL_TOP = {"index.md": "home"}
-# Sentences `make new` writes for the publisher to replace; a page still holding one is not finished.
-PLACEHOLDERS = (
-    "One sentence, up to 160 characters, saying what",
-    "The first thing a reader should take away.",
-    "Two or three plain sentences on how to use this worksheet",
-)
+# Sentences `make new` writes for the publisher to replace (scaffold.py fills its templates from
+# here); a published page still holding one is not finished.
+SCAFFOLD_TEXT = {
+    "article_description": "One sentence, up to 160 characters, saying what the reader gets from this page.",
+    "worksheet_description": "One sentence, up to 160 characters, saying what the worksheet helps with.",
+    "first_point": "The first thing a reader should take away.",
+    "worksheet_guidance": "Two or three plain sentences on how to use this worksheet, alone or with a partner.",
+}
+PLACEHOLDERS = tuple(SCAFFOLD_TEXT.values())
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

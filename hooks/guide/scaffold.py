@@ -8,11 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from .pages import SCAFFOLD_TEXT
 from .views import today
 
 ARTICLE = """---
 title: {title}
-description: One sentence, up to 160 characters, saying what the reader gets from this page.
+description: {article_description}
 tags: [{tags}]
 keywords: []
 published: {today}
@@ -21,7 +22,7 @@ draft: true  # shown by `make serve` only; delete this line to publish
 ---
 
 !!! abstract "Key points"
-    - The first thing a reader should take away.
+    - {first_point}
     - The second.
     - The third.
 
@@ -43,7 +44,7 @@ such as 999 in the UK or 911 in the US.
 
 WORKSHEET = """---
 title: {title}
-description: One sentence, up to 160 characters, saying what the worksheet helps with.
+description: {worksheet_description}
 section: {section}
 tags: [{tags}]
 published: {today}
@@ -57,7 +58,7 @@ worksheet:
     - {{type: date, label: "Date"}}
 ---
 
-Two or three plain sentences on how to use this worksheet, alone or with a partner.
+{worksheet_guidance}
 """
 
 
@@ -80,7 +81,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     tag = section if section in tags else next(iter(tags), section)
     template = WORKSHEET if kind == "worksheet" else ARTICLE
     quoted_title = yaml.safe_dump(title, default_style='"').strip()
-    target.write_text(template.format(title=quoted_title, tags=tag, today=today(), section=section))
+    target.write_text(template.format(title=quoted_title, tags=tag, today=today(), section=section, **SCAFFOLD_TEXT))
     return target
 
 
