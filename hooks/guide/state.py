@@ -27,6 +27,7 @@ class State:
     site: Site | None = None
     problems: list[Problem] = field(default_factory=list)  # shown in the browser by `serve`
     urgent_help: Markup = Markup("")  # the shared urgent-help box, rendered once
+    fragments: dict = field(default_factory=dict)  # template fragments shared by many pages (fragments.py)
 
     @functools.cached_property
     def related(self) -> related.Ranking:
