@@ -6,7 +6,7 @@ has written the index. Readers never see keywords, but their own words (synonyms
 now find the page.
 
 The index grows with the guide (about 20 MB at 5,000 articles), so the keywords go in with one
-pass over its text instead of loading it as Python objects and writing it again.
+pass over its text, a megabyte at a time, instead of loading it all as Python objects.
 """
 from __future__ import annotations
 
@@ -28,7 +28,18 @@ def add_keywords(text: str, keywords: dict[str, list[str]]) -> str:
     return _ENTRY.sub(put, text)
 
 
-def update_file(path: Path, keywords: dict[str, list[str]]) -> None:
+def update_file(path: Path, keywords: dict[str, list[str]], chunk: int = 1 << 20) -> None:
     if not path.exists():
         return  # search is turned off
-    path.write_text(add_keywords(path.read_text(encoding="utf-8"), keywords), encoding="utf-8")
+    done = path.with_name(path.name + ".new")
+    with path.open(encoding="utf-8") as src, done.open("w", encoding="utf-8") as out:
+        carry = ""
+        while text := src.read(chunk):
+            text = carry + text
+            # The last entry may go on in the next chunk: it waits, whole entries are written.
+            cut = text.rfind('{"location":')
+            cut = cut if cut > 0 else 0
+            out.write(add_keywords(text[:cut], keywords))
+            carry = text[cut:]
+        out.write(add_keywords(carry, keywords))
+    done.replace(path)
