@@ -22,7 +22,7 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	touch $@
 
 serve: $(VENV)/.site ## Preview with live reload on http://127.0.0.1:8000 (drafts shown, problems on the page); Ctrl+C stops
-	$(PY) -m mkdocs serve --livereload -f $(CONFIG) -a $(ADDR)
+	$(PY) -m mkdocs serve --livereload --dirty -f $(CONFIG) -a $(ADDR)
 
 build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
 	$(PY) -m guide build -f $(CONFIG) --site $(SITE)

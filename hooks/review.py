@@ -5,6 +5,7 @@ import os
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 import guide.review as review
 from guide.problems import raise_if
@@ -23,3 +24,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priorit
     files.append(page)
     files.append(File.generated(config, review.CSV_NAME, content=review.to_csv(report, state.shown_prefix)))
     return files
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri != review.REPORT_URI:
+        return html
+    state, s = config[KEY], config[KEY].settings
+    return html.replace(review.TABLE, review.table(review.rows(state.site, s.review_years, s.review_soon_days, state.today), page.url))

@@ -42,7 +42,12 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+TABLE = "<!-- guide: review table -->"  # replaced by `table()` once the page is HTML
+
+
 def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date, locale: str = "en") -> str:
+    """The report page, with TABLE where the table goes: as Markdown, or as raw HTML (which
+    Python-Markdown parses too), a table of thousands of rows made it the slowest page of a build."""
     overdue = [r for r in report if r["state"] == "overdue"]
     soon = [r for r in report if r["state"] == "soon"]
     recheck = sum(len(r["stale_sources"]) for r in report)
@@ -61,17 +66,24 @@ def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date, 
         f"**{len(overdue)} overdue · {len(soon)} due soon · {len(report)} reviewed pages in all · "
         f"{recheck} source{'s' if recheck != 1 else ''} checked more than {years} years ago.**",
         "",
-        "| Page | Last reviewed | Next review due | Status | Sources to re-check |",
-        "|---|---|---|---|---|",
+        TABLE,
     ]
-    for r in report:
-        # Titles are publisher text: escape them, and keep pipes from breaking the table.
-        title = str(escape(r["title"])).replace("|", "&#124;")
-        state = {"overdue": "**Overdue**", "soon": "Due soon", "ok": "Up to date"}[r["state"]]
-        stale = "<br>".join(f"{escape(src.publisher)}: [{escape(src.title)}]({src.url}) (checked {src.checked})".replace("|", "&#124;")
-                            for src in r["stale_sources"])
-        lines.append(f"| [{title}]({r['path']}) | {r['reviewed']} | {r['due']} | {state} | {stale or '–'} |")
     return "\n".join(lines) + "\n"
+
+
+def table(report: list[dict], url: str) -> str:
+    """The report's table as HTML; `url` is the report page's own address (links are relative to it)."""
+    up = "../" * url.rstrip("/").count("/") + ("../" if url.endswith("/") else "")
+    rows = []
+    for r in report:
+        # Titles and sources are publisher text: escaped.
+        state = {"overdue": "<strong>Overdue</strong>", "soon": "Due soon", "ok": "Up to date"}[r["state"]]
+        stale = "<br>".join(f'{escape(src.publisher)}: <a href="{escape(src.url)}">{escape(src.title)}</a> (checked {src.checked})'
+                            for src in r["stale_sources"])
+        rows.append(f'<tr><td><a href="{escape(up + r["url"] or "./")}">{escape(r["title"])}</a></td><td>{r["reviewed"]}</td>'
+                    f'<td>{r["due"]}</td><td>{state}</td><td>{stale or "–"}</td></tr>')
+    head = "<tr><th>Page</th><th>Last reviewed</th><th>Next review due</th><th>Status</th><th>Sources to re-check</th></tr>"
+    return f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
 def overdue_problems(report: list[dict], shown_prefix: str) -> list[Problem]:

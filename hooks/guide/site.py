@@ -5,13 +5,13 @@ import difflib
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from .pages import INDEX, NOT_SECTIONS, WORKSHEETS, PageInfo, load
+from .pages import INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, load
 from .problems import Problem
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -107,17 +107,37 @@ def load_tags(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
     return {str(k): v for k, v in data.items()}, []
 
 
+# `serve` only: each file's last parse, so that a rebuild parses only the files that changed.
+_parsed: dict[tuple[str, str, str], tuple[bytes | str, Loaded]] = {}
+
+
+def _load(src: Source, shown: str, remember: dict | None) -> Loaded:
+    raw = src.raw() if callable(src.raw) else src.raw
+    if remember is None:
+        return load(src.src_uri, raw, shown, src.url)
+    key = (src.src_uri, shown, src.url)
+    kept = _parsed.get(key)
+    if kept is None or kept[0] != raw:
+        kept = (raw, load(src.src_uri, raw, shown, src.url))
+    remember[key] = kept
+    page = kept[1].page
+    # A fresh PageInfo every build: the build drops its text once the related lists are ranked.
+    return Loaded(replace(page) if page else None, list(kept[1].problems))
+
+
 def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: str, serving: bool,
          section_order: tuple[str, ...] = ()) -> tuple[Site, list[Problem]]:
     """Every check the build makes, in one place: `mkdocs build`, `make serve` and `make check` call this.
 
     Returns the site (drafts kept only when serving) and every problem found, none raised.
     """
+    global _parsed
     tags, problems = load_tags(tags_path, shown_tags)
     pages: dict[str, PageInfo] = {}
     drafts, unreadable = set(), set()
+    remember: dict | None = {} if serving else None
     for src in sorted(sources, key=lambda s: s.src_uri):
-        loaded = load(src.src_uri, src.raw() if callable(src.raw) else src.raw, f"{shown_prefix}{src.src_uri}", src.url)
+        loaded = _load(src, f"{shown_prefix}{src.src_uri}", remember)
         problems += loaded.problems
         if any(p.field == "-" for p in loaded.problems):
             unreadable.add(src.src_uri)
@@ -127,6 +147,8 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
                 if not serving:
                     continue
             pages[src.src_uri] = loaded.page
+    if remember is not None:
+        _parsed = remember  # files gone since the last build are forgotten
     site = Site(pages, tags, drafts, unreadable, section_order)
     problems += cross_checks(site, {s.src_uri for s in sources}, shown_prefix)
     return site, problems

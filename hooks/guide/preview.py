@@ -1,0 +1,43 @@
+"""`make serve`: which built pages an edit makes stale.
+
+MkDocs' dirty mode rebuilds a page only when its own file is newer than its output, but an edit
+shows on other pages too: a title is on its section page's cards, in other pages' related lists,
+in worksheets' read-more boxes, on the topics page and in its neighbours' previous/next links.
+So every build gives each page a fingerprint of everything it shows from the site data; a page
+whose fingerprint changed since the last build is stale (hooks/preview.py removes its output, and
+dirty mode rebuilds it).
+"""
+from __future__ import annotations
+
+from . import context
+from .state import State
+
+# The one top-level page that is not the home page is the topics page: Material's tags plugin
+# lists every page on it, by title and tag.
+LISTS_EVERY_PAGE = "page"
+
+
+def fingerprints(state: State, neighbours: dict[str, tuple[str | None, str | None]]) -> dict[str, int]:
+    """Each page's fingerprint. `neighbours`: each page's previous and next page (src_uri), as the
+    navigation gives them; their titles show in the page's footer."""
+    site = state.site
+    pages = site.pages
+
+    def shown(uri: str | None) -> tuple | None:
+        page = pages.get(uri) if uri else None
+        return (page.meta.title, page.url) if page else None
+
+    every_page = hash(tuple(sorted((p.url, p.meta.title, tuple(p.meta.tags)) for p in pages.values())))
+    out = {}
+    for uri, page in pages.items():
+        before, after = neighbours.get(uri, (None, None))
+        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after),
+                 every_page if page.kind == LISTS_EVERY_PAGE else None)
+        out[uri] = hash(parts)
+    return out
+
+
+def stale(before: dict[str, int], after: dict[str, int]) -> tuple[set[str], set[str]]:
+    """(pages to rebuild: new or changed fingerprint, pages gone since the last build)."""
+    changed = {uri for uri, print_ in after.items() if before.get(uri) != print_}
+    return changed, set(before) - set(after)
