@@ -1,0 +1,141 @@
+"""`make serve` rebuilds only what an edit changes (dirty mode), and nothing it shows goes stale:
+which pages an edit makes stale (in-process), then a real preview process."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from bs4 import BeautifulSoup
+
+from guide import settings, site as site_mod, state as state_mod
+from guide.preview import fingerprints, stale
+from sitebuild import ROOT, article
+from test_workflow import fetch, preview as preview  # noqa: F401  (the `make serve` fixture)
+from test_workflow import wait_for
+
+TARGET = "pacing/setbacks-and-warning-signs.md"  # names the setback-plan worksheet
+PINNER = "consent/pins-the-setbacks-page.md"
+
+
+def url_of(src_uri: str) -> str:
+    """The page's URL as MkDocs makes it (use_directory_urls)."""
+    return re.sub(r"(^|/)index\.md$", r"\1", src_uri).removesuffix(".md") + ("" if src_uri.endswith("index.md") else "/")
+
+
+def guide_state(changes: dict[str, str | None]) -> state_mod.State:
+    """The real guide's site data, read as `serve` reads it, with some files changed or removed."""
+    docs = ROOT / "content"
+    files = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
+    files.update(changes)
+    sources = [site_mod.Source(uri, text, url_of(uri)) for uri, text in files.items() if text is not None]
+    site, problems = site_mod.read(sources, ROOT / "tags.yml", "content/", "tags.yml", True)
+    state = state_mod.State(settings=settings.read({}, None), serving=True, today=dt.date(2026, 11, 27), site=site, problems=problems)
+    state.related  # noqa: B018 - ranked while the text is there, as the build does
+    site.forget_bodies()
+    return state
+
+
+def neighbours(state: state_mod.State) -> dict:
+    """Previous and next page within each section, as hooks/layout.py gives them (drafts have none)."""
+    out = {}
+    for members in state.site.members.values():
+        chain = [p.src_uri for p in members if not p.meta.draft]
+        for i, uri in enumerate(chain):
+            out[uri] = (chain[i - 1] if i else None, chain[i + 1] if i + 1 < len(chain) else None)
+    return out
+
+
+def stale_after(changes: dict[str, str | None]) -> tuple[set[str], set[str]]:
+    pinner = {PINNER: article("Pins the setbacks page", tags=["consent"], related=[TARGET])}
+    before = guide_state(pinner)
+    after = guide_state({**pinner, **changes})
+    return stale(fingerprints(before, neighbours(before)), fingerprints(after, neighbours(after)))
+
+
+def test_a_title_edit_makes_stale_every_page_that_shows_the_title():
+    text = (ROOT / "content" / TARGET).read_text()
+    rebuild, gone = stale_after({TARGET: text.replace("title: Setbacks and warning signs", "title: Setbacks, warning signs and you", 1)})
+    assert gone == set()
+    assert {TARGET, "pacing/index.md", PINNER, "worksheets/setback-plan.md", "tags.md"} <= rebuild  # card, pinned list, read-more, topics
+    assert {uri for uri in neighbours(guide_state({}))[TARGET] if uri} <= rebuild  # their footers link to it by title
+    assert "consent/agreed-signals.md" not in rebuild and "rituals/index.md" not in rebuild
+    assert len(rebuild) < 40  # of 77 pages: not everything
+
+
+def test_the_pages_in_a_footer_are_part_of_the_fingerprint():
+    state = guide_state({})
+    before = fingerprints(state, {TARGET: ("pacing/energy-and-recovery.md", None)})
+    after = fingerprints(state, {TARGET: ("pacing/pacing-ladder.md", None)})
+    assert stale(before, after) == ({TARGET}, set())
+
+
+def test_a_body_edit_leaves_other_pages_alone_unless_it_changes_what_they_show():
+    text = (ROOT / "content" / TARGET).read_text()
+    rebuild, _ = stale_after({TARGET: text + "\nOne more plain sentence about resting.\n"})
+    assert rebuild == set()  # the page itself: dirty mode sees that its file is newer than its output
+    rebuild, _ = stale_after({TARGET: text + "\nRest, then try again. " * 300})
+    assert "pacing/index.md" in rebuild  # its card's reading time
+
+
+def test_a_deleted_page_is_gone_and_the_pages_that_showed_it_are_stale():
+    rebuild, gone = stale_after({TARGET: None})
+    assert gone == {TARGET}
+    assert {"pacing/index.md", "worksheets/setback-plan.md", "tags.md"} <= rebuild
+
+
+def test_a_new_problem_makes_every_page_stale():
+    text = (ROOT / "content" / TARGET).read_text()
+    rebuild, _ = stale_after({TARGET: text.replace("tags: [pacing,", "tags: [pacing, no-such-tag,", 1)})
+    assert len(rebuild) == len(guide_state({}).site.pages) + 1  # every page shows the problem list
+
+
+# --- a real `make serve` ------------------------------------------------------------------------
+
+
+def titles(html: str, selector: str) -> list[str]:
+    return [a.get_text(" ", strip=True) for a in BeautifulSoup(html, "html.parser").select(selector)]
+
+
+def index_pages(url: str) -> set[str]:
+    """The pages in the served search index; each page's own entry must be there once."""
+    tops = [d["location"] for d in json.loads(fetch(url + "search/search_index.json"))["docs"] if "#" not in d["location"]]
+    assert len(tops) == len(set(tops)), sorted(t for t in tops if tops.count(t) > 1)[:5]
+    return set(tops)
+
+
+def test_an_edit_shows_on_every_page_that_shows_it_and_a_deletion_leaves_none(preview):  # noqa: F811
+    project, url = preview
+    new, old = "Setbacks, warning signs and you", "Setbacks and warning signs"
+    (project / "content" / PINNER).write_text(article("Pins the setbacks page", tags=["consent"], related=[TARGET]))
+    wait_for(url + "consent/pins-the-setbacks-page/", lambda t: old in t, "the pinned related list")
+    indexed = index_pages(url)
+    assert {"pacing/setbacks-and-warning-signs/", "consent/agreed-signals/", "rituals/"} <= indexed
+
+    path = project / "content" / TARGET
+    path.write_text(path.read_text().replace(f"title: {old}", f"title: {new}", 1))
+    wait_for(url + "pacing/setbacks-and-warning-signs/", lambda t: new in t, "the edited article")
+    shown = {
+        "section card": (url + "pacing/", ".guide-card__link"),
+        "related list": (url + "consent/pins-the-setbacks-page/", ".guide-related__link"),
+        "worksheet read-more": (url + "worksheets/setback-plan/", ".guide-read-more .guide-related__link"),
+    }
+    for what, (page, selector) in shown.items():
+        html = wait_for(page, lambda t: new in t, what)
+        assert new in titles(html, selector) and old not in titles(html, selector), what
+    wait_for(url + "tags/", lambda t: new in t and f">{old}<" not in t, "the topics page")
+    assert index_pages(url) == indexed  # the search index still has every page, not only the rebuilt ones
+    assert new in fetch(url + "search/search_index.json")
+
+    path.unlink()
+    for what, (page, selector) in shown.items():
+        if what != "related list":  # the pin to a deleted page is now a problem, shown on every page
+            wait_for(page, lambda t: new not in t, what)
+    wait_for(url + "consent/pins-the-setbacks-page/", lambda t: "guide-problems" in t and new not in titles(t, ".guide-related__link"), "the pin")
+    wait_for(url + "tags/", lambda t: new not in t, "the topics page")
+    assert "pacing/setbacks-and-warning-signs/" not in index_pages(url)
+    try:
+        fetch(url + "pacing/setbacks-and-warning-signs/")
+        raise AssertionError("the deleted article is still served")
+    except OSError:
+        pass  # 404
