@@ -54,14 +54,16 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _no_duplicate_keys(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
+    """A mapping, as SafeLoader builds it, that refuses a key given twice (each key is built once)."""
+    loader.flatten_mapping(node)
+    out = {}
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} appears twice (keep one)", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
+        out[key] = loader.construct_object(value_node, deep=deep)
+    return out
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
