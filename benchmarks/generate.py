@@ -7,11 +7,13 @@ hooks, settings) and adds N generated articles that pass our front-matter schema
 does the same work per page as a build of the real guide. Article i depends only on (seed, i): the
 100-article site is the first 100 articles of the 1,000-article one.
 
-Three configs are written next to `content/`:
-  mkdocs.yml          the project's config (our hooks on)
-  mkdocs-nohooks.yml  the same with `hooks: []`: what our hooks cost
-  mkdocs-stock.yml    hooks off and no `nav:`/`not_in_nav`: stock MkDocs puts every article in the
-                      sidebar, the quadratic layout our nav design avoids (reference only)
+Configs are written next to `content/`:
+  mkdocs.yml                   the project's config (our hooks on)
+  mkdocs-nohooks.yml           the same with `hooks: []`: what our hooks cost
+  mkdocs-nosearch.yml          hooks on, without Material's search plugin (Pagefind replaces it)
+  mkdocs-nohooks-nosearch.yml  hooks off, without the search plugin
+  mkdocs-stock.yml             hooks off and no `nav:`/`not_in_nav`: stock MkDocs puts every article in
+                               the sidebar, the quadratic layout our nav design avoids (reference only)
 """
 from __future__ import annotations
 
@@ -221,8 +223,12 @@ def _fix_links(docs: Path) -> None:
         path.write_text(LINK.sub(fix, path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+CONFIG_FILES = {"on": "mkdocs.yml", "off": "mkdocs-nohooks.yml", "on-nosearch": "mkdocs-nosearch.yml",
+                "off-nosearch": "mkdocs-nohooks-nosearch.yml", "stock": "mkdocs-stock.yml"}
+
+
 def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
-    """The project's mkdocs.yml with absolute paths, plus the hooks-off and stock-nav variants."""
+    """The project's mkdocs.yml with absolute paths, plus the variants (CONFIG_FILES)."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
@@ -231,9 +237,14 @@ def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
         config["extra"]["guide"][key] = str(ROOT / config["extra"]["guide"][key])
     nohooks = {**config, "hooks": []}
     stock = {k: v for k, v in nohooks.items() if k not in ("nav", "not_in_nav")}
+
+    def nosearch(c: dict) -> dict:
+        return {**c, "plugins": [p for p in c["plugins"] if not (p == "search" or isinstance(p, dict) and "search" in p)]}
+
+    variants = {"on": config, "off": nohooks, "on-nosearch": nosearch(config), "off-nosearch": nosearch(nohooks), "stock": stock}
     out = {}
-    for name, data in (("on", config), ("off", nohooks), ("stock", stock)):
-        path = dest / {"on": "mkdocs.yml", "off": "mkdocs-nohooks.yml", "stock": "mkdocs-stock.yml"}[name]
+    for name, data in variants.items():
+        path = dest / CONFIG_FILES[name]
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         out[name] = path
     return out

@@ -9,7 +9,8 @@ main build phases are shown side by side, to see where the on/off difference goe
 Prints (1) time per hook entry file (event functions plus the file's import), (2) the functions in
 hooks/ by cumulative time, (3) functions outside hooks/ by the time spent in them on behalf of
 hooks/ callers. The raw profile is kept in benchmarks/out/profile-N.prof (open it with pstats or
-snakeviz). cProfile slows Python code down, so read shares, not absolute seconds.
+snakeviz). The profiler's clock is CPU time (other people's work on the shared machine does not
+count), and it slows Python code down several times, function calls most: read shares, not seconds.
 """
 from __future__ import annotations
 
@@ -51,9 +52,25 @@ def main() -> None:
     hooks_report(stats, args.top)
 
 
+RUN = """
+import cProfile, runpy, sys, time
+out, sys.argv = sys.argv[1], ["mkdocs", *sys.argv[2:]]
+profile = cProfile.Profile(time.process_time)
+profile.enable()
+try:
+    runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+except SystemExit as e:
+    if e.code:
+        raise
+finally:
+    profile.disable()
+    profile.dump_stats(out)
+"""
+
+
 def profile(config: Path, prof: Path) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "--strict", "-q",
+    subprocess.run([sys.executable, "-c", RUN, str(prof), "build", "--strict", "-q",
                     "-f", str(config), "-d", str(config.parent / "built-profile")], env=env, cwd=ROOT, check=True)
     return pstats.Stats(str(prof)).stats  # func -> (prim calls, calls, tottime, cumtime, callers)
 
@@ -64,17 +81,28 @@ def _fn(suffix: str, name: str):
 
 
 PHASES = [
-    ("whole build", _fn("mkdocs/commands/build.py", "build")),
-    ("  on_files events (all plugins/hooks)", _fn("mkdocs/plugins.py", "on_files")),
-    ("  Markdown to HTML (_populate_page)", _fn("mkdocs/commands/build.py", "_populate_page")),
-    ("  on_page_context events", _fn("mkdocs/plugins.py", "on_page_context")),
-    ("    of which Material search indexing", _fn("material/plugins/search/plugin.py", "on_page_context")),
-    ("  page templates (Jinja render)", _fn("jinja2/environment.py", "render")),
-    ("    of which sidebar nav (block_site_nav)", _fn("material/templates/base.html", "block_site_nav")),
-    ("    of which footer prev/next (footer.html)", _fn("material/templates/partials/footer.html", "root")),
-    ("    of which breadcrumbs (path.html)", _fn("material/templates/partials/path.html", "root")),
+    ("whole process", lambda f: f[0].endswith("mkdocs/__main__.py") and f[2] == "<module>"),
+    ("  loading the config (our hooks are imported here)", _fn("mkdocs/config/base.py", "load_config")),
+    ("  whole build", _fn("mkdocs/commands/build.py", "build")),
+    ("    listing the theme's files (MkDocs, ~15k icons)", _fn("mkdocs/structure/files.py", "add_files_from_theme")),
+    ("    on_files events (all plugins/hooks)", _fn("mkdocs/plugins.py", "on_files")),
+    ("    Markdown to HTML (_populate_page)", _fn("mkdocs/commands/build.py", "_populate_page")),
+    ("      of which a new Markdown() per page (MkDocs)", _fn("markdown/core.py", "__init__")),
+    ("      of which converting", _fn("markdown/core.py", "convert")),
+    ("    on_env events (tags plugin lists pages)", _fn("mkdocs/plugins.py", "on_env")),
+    ("    404 page and sitemap", _fn("mkdocs/commands/build.py", "_build_theme_template")),
+    ("    on_page_context events", _fn("mkdocs/plugins.py", "on_page_context")),
+    ("      of which Material search indexing", _fn("material/plugins/search/plugin.py", "on_page_context")),
+    ("    page templates (Jinja render)", _fn("jinja2/environment.py", "render")),
+    ("      of which compiling templates", _fn("jinja2/environment.py", "compile")),
+    ("      of which header (page title, search, palette)", _fn("material/templates/base.html", "block_header")),
+    ("      of which sidebar nav and TOC (Material's block)", _fn("material/templates/base.html", "block_site_nav")),
+    ("      of which sidebar nav and TOC (our block)", _fn("overrides/main.html", "block_site_nav")),
+    ("      of which footer prev/next (footer.html)", _fn("material/templates/partials/footer.html", "root")),
+    ("      of which breadcrumbs (path.html)", _fn("material/templates/partials/path.html", "root")),
     # Jinja compiles each template to a module whose `root` renders it; ours includes our other partials.
-    ("    of which our content partial + includes", _fn("overrides/partials/content.html", "root")),
+    ("      of which our content partial + includes", _fn("overrides/partials/content.html", "root")),
+    ("    on_post_build events (search index written)", _fn("mkdocs/plugins.py", "on_post_build")),
 ]
 
 
@@ -83,10 +111,10 @@ def phase(stats: dict, match) -> float:
 
 
 def compare(on: dict, off: dict) -> None:
-    print(f"{'phase (cumulative s, under cProfile)':44} {'hooks on':>9} {'hooks off':>9} {'diff':>8}")
+    print(f"{'phase (cumulative CPU s, under cProfile)':56} {'hooks on':>9} {'hooks off':>9} {'diff':>8}")
     for label, match in PHASES:
         a, b = phase(on, match), phase(off, match)
-        print(f"{label:44} {a:9.1f} {b:9.1f} {a - b:+8.1f}")
+        print(f"{label:56} {a:9.1f} {b:9.1f} {a - b:+8.1f}")
     print()
 
 
