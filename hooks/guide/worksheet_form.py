@@ -81,7 +81,7 @@ def _date(field, fid, key):
 def _lines(field, fid, key):
     return _single(
         field, fid, key,
-        f'<textarea id="{{fid}}" name="{{key}}" rows="{field.rows}" class="guide-ws__lines" style="--rows: {field.rows}"{{described}}></textarea>',
+        f'<textarea id="{{fid}}" name="{{key}}" rows="{field.rows}" class="guide-ws__lines"{{described}}></textarea>',
     )
 
 
