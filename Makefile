@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 CONFIG ?= mkdocs.yml
 SITE ?= site
 
-.PHONY: serve build test bench new check system-deps clean
+.PHONY: serve build preview test bench lighthouse new check system-deps clean
 
 $(VENV)/.site: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,11 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 serve: $(VENV)/.site ## Serve the guide with live reload on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --livereload -a 127.0.0.1:8000
 
-build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
+build: $(VENV)/.site ## Strict build into site/, ready to publish (headers, compressed copies, deploy/nginx-guide.conf); SITE_URL=https://... sets the address
 	$(PY) -m guide build -f $(CONFIG) --site $(SITE)
+
+preview: $(VENV)/.site system-deps ## Serve the built site/ with nginx and the generated snippet, as a production server would
+	$(PY) scripts/serve_nginx.py $(SITE)
 
 test: $(VENV)/.test system-deps ## Build the site and run every test, browser tests included
 	$(PY) -m pytest
@@ -38,8 +41,8 @@ new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITL
 check: $(VENV)/.test ## Plain-language and front-matter checks of content/ with numbers
 	$(PY) -m guide check
 
-system-deps: ## Install Chromium and Java when missing (browser tests and HTML validator need them)
+system-deps: ## Install Chromium, Java and nginx when missing (browser tests, HTML validator, publishing tests)
 	@bash scripts/ensure-system-deps.sh
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site deploy .pytest_cache

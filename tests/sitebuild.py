@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,8 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     """
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copy(ROOT / "tags.yml", dest / "tags.yml")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    # MkDocs' own loader: mkdocs.yml uses !ENV (site_url), resolved here as MkDocs would.
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=get_yaml_loader(yaml.SafeLoader))
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
     if config_edit:
