@@ -35,6 +35,9 @@ test: $(VENV)/.test system-deps ## Build the site and run every test, browser te
 bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BENCHMARKS.md)
 	$(PY) benchmarks/run.py
 
+lighthouse: $(VENV)/.site system-deps ## Lighthouse scores of the built site served by nginx, mobile and desktop (see BENCHMARKS.md)
+	$(PY) benchmarks/lighthouse.py
+
 new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
 	$(PY) -m guide new $(or $(KIND),article) --section "$(SECTION)" --title "$(TITLE)"
 

@@ -34,8 +34,8 @@ def nginx_binary() -> str:
     return exe
 
 
-def _address() -> tuple[str, int]:
-    if os.geteuid() == 0:
+def _address(portless: bool) -> tuple[str, int]:
+    if portless and os.geteuid() == 0:
         host = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(1, 254)}"
         with contextlib.suppress(OSError), socket.socket() as s:
             s.bind((host, 80))
@@ -76,11 +76,15 @@ http {{
 
 
 @contextlib.contextmanager
-def serve(site: Path, snippet: Path):
-    """Start nginx on the built site; yield its base URL (ending in /); stop it on exit."""
+def serve(site: Path, snippet: Path, portless: bool = True):
+    """Start nginx on the built site; yield its base URL (ending in /); stop it on exit.
+
+    portless=False: always 127.0.0.1 and a free port (Lighthouse reads the site as http://localhost:PORT/,
+    which it counts as a secure origin like Chromium does).
+    """
     exe = nginx_binary()
     tmp = Path(tempfile.mkdtemp(prefix="guide-nginx-"))
-    host, port = _address()
+    host, port = _address(portless)
     conf = tmp / "nginx.conf"
     conf.write_text(config(site, snippet, tmp, host, port))
     proc = subprocess.Popen([exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],

@@ -178,6 +178,19 @@ def test_an_inline_style_stops_the_build_naming_the_page_and_keeps_the_last_site
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("site.")] == []
 
 
+def test_github_pages_workflow_builds_with_make_and_uploads_site():
+    import yaml
+
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    steps = flow["jobs"]["build"]["steps"]
+    build = next(s for s in steps if s.get("run") == "make build")
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "site"
+    assert flow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
 # ---- nginx, the project's snippet, and Chromium -------------------------------------------------------
 
 @pytest.fixture(scope="module")
