@@ -14,6 +14,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${missing[*]} for the tests (apt-get install -y ${missing[*]})..."
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Where Debian's install starts the nginx service (port 80 on every address), stop it: the tests
+  # run nginx themselves, and port 80 is what they ask for on a loopback address.
+  if [[ " ${missing[*]} " == *" nginx "* ]] && [ -s /run/nginx.pid ]; then
+    /usr/sbin/nginx -s quit || true
+  fi
   exit 0
 fi
 echo "Missing ${missing[*]}: install with 'sudo apt-get install -y ${missing[*]}', then run 'make test' again." >&2

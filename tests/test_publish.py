@@ -118,6 +118,16 @@ def test_prepare_stops_on_inline_styles_naming_every_page(tmp_path):
     assert not (site / "_headers").exists()
 
 
+def test_a_problem_shared_by_many_pages_is_one_line_naming_the_first_pages(tmp_path):
+    site = small_site(tmp_path, "<p>x</p>")
+    for n in range(5):
+        (site / f"p{n}.html").write_text('<p style="color: red">from a shared snippet</p>' * 2)
+    found = deploy.scan(site)
+    assert found.report() == ["p0.html, p1.html, p2.html and 2 more pages: <p> has an inline style attribute "
+                              "style=\"color: red\", which style-src 'self' blocks (give the element a class "
+                              "and put the rule in overrides/assets/guide.css)"]
+
+
 def test_prepare_warns_about_the_placeholder_address(tmp_path):
     ready = deploy.prepare(small_site(tmp_path, "<p>x</p>", canonical="https://closer-again.example.org/"), compress=False)
     assert len(ready.warnings) == 1 and "SITE_URL=https://" in ready.warnings[0]

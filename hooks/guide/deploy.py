@@ -69,8 +69,16 @@ class PublishError(Exception):
 class Scan:
     script_hashes: set[str] = field(default_factory=set)
     style_hashes: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=dict)  # problem -> pages (paths in the site) that have it
     pages: int = 0
+
+    def report(self, shown: int = 3) -> list[str]:
+        """One line per problem, naming the pages (a shared snippet's problem is on every page)."""
+        lines = []
+        for problem, pages in self.problems.items():
+            more = f" and {len(pages) - shown} more pages" if len(pages) > shown else ""
+            lines.append(f"{', '.join(pages[:shown])}{more}: {problem}")
+        return lines
 
 
 def csp_hash(text: str) -> str:
@@ -133,7 +141,10 @@ def scan(site: Path) -> Scan:
         result.pages += 1
         result.script_hashes.update(csp_hash(s) for s in scripts)
         result.style_hashes.update(csp_hash(s) for s in styles)
-        result.problems += [f"{rel}: {p}" for p in problems]
+        for problem in problems:
+            pages = result.problems.setdefault(problem, [])
+            if rel not in pages[-1:]:
+                pages.append(rel)
     return result
 
 
@@ -303,7 +314,7 @@ def prepare(site: Path, *, compress: bool = True) -> Prepared:
         n = len(found.problems)
         raise PublishError(
             f"{n} thing{'s' if n != 1 else ''} in the built pages would be blocked by the site's "
-            "Content-Security-Policy; the build stopped:\n  " + "\n  ".join(found.problems))
+            "Content-Security-Policy; the build stopped:\n  " + "\n  ".join(found.report()))
     home = site / "index.html"
     url = site_url_of(home.read_text(encoding="utf-8")) if home.exists() else ""
     warnings = []
