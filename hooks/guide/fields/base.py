@@ -64,6 +64,13 @@ class FieldBase(BaseModel):
     def people_keys(self) -> list[tuple[str, str]]:
         return []
 
+    @classmethod
+    def examples(cls) -> list[dict]:
+        """Valid specs of this type for the tests: the example, and with two people where allowed."""
+        if "people" not in cls.model_fields:
+            return [cls.example]
+        return [cls.example, {**cls.example, "label": cls.example["label"] + " (each of you)", "people": ["You", "Your partner"]}]
+
 
 class PeopleField(FieldBase):
     """A field that can ask the same question of two or three people, side by side."""
