@@ -290,11 +290,11 @@ def test_blocked_or_full_storage_is_said_and_typing_printing_erasing_still_work(
     assert page.get_by_label("Something that went well").input_value() == ""
     message = page.locator(".guide-ws__message").inner_text()
     assert ("None were stored" in message) if script == BLOCKED else ("erased from this device" in message)
-    ours = [f"{e.message} at {e.stack}" for e in errors if "guide.js" in (e.stack or "")]
-    assert ours == []
-    # Stock Material's inline palette script reads localStorage unguarded: with site data blocked it
-    # throws (known, not ours: docs/DESIGN.md). Nothing else may.
-    assert all(e.name == "SecurityError" for e in errors) and (script == BLOCKED or errors == [])
+    # Stock Material's `__md_get` reads localStorage unguarded: with site data blocked, Material's
+    # palette code throws (known, not ours: docs/DESIGN.md). Nothing else may throw.
+    others = [f"{e.message} at {e.stack}" for e in errors if "at __md_get " not in (e.stack or "")]
+    assert others == []
+    assert script == BLOCKED or errors == []
 
 
 def test_status_follows_storage_filling_up_and_freeing_and_nothing_typed_meanwhile_is_lost(visit):
