@@ -1,10 +1,16 @@
-"""Building the real guide, or a changed copy of it, exactly as `mkdocs build --strict` does."""
+"""Test helpers: building the real guide (or a changed copy) exactly as `mkdocs build --strict` does,
+serving a built site, and searching it like a person."""
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +49,7 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     """
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copy(ROOT / "tags.yml", dest / "tags.yml")
+    shutil.copytree(ROOT / "snippets", dest / "snippets")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
@@ -59,8 +66,46 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     return dest / "mkdocs.yml"
 
 
+# Fixture articles cite a made-up page on a reserved example domain, never a real body.
+SOURCE = {"publisher": "Example Health Body", "title": "A fixture page", "url": "https://health.example.org/fixture-page/",
+          "checked": "2026-11-01"}
+
+
 def article(title: str, description: str = "A test article.", tags=("pacing",), body: str = "", **extra) -> str:
     """Front matter and body of a valid article, for fixture sites."""
     meta = {"title": title, "description": description, "tags": list(tags),
-            "published": "2026-10-01", "reviewed": "2026-11-01", **extra}
+            "published": "2026-10-01", "reviewed": "2026-11-01", "sources": [SOURCE], **extra}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + (body or "Some words.\n")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory, handler=QuietHandler):
+    """A static server for a built site on 127.0.0.1 and a free port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def search(page, query: str) -> list[str]:
+    """Type into Material's search box like a person; return the result links, best first."""
+    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
+    box = page.locator("input[data-md-component=search-query]")
+    box.click()
+    box.fill("")
+    box.type(query, delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

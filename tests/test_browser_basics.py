@@ -7,18 +7,9 @@ from collections import Counter
 
 import pytest
 
+from sitebuild import search
+
 pytestmark = pytest.mark.browser
-
-
-def search(page, query: str) -> list[str]:
-    """Type into Material's search box like a person; return the result links, best first."""
-    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
-    box = page.locator("input[data-md-component=search-query]")
-    box.click()
-    box.fill("")
-    box.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
 
 
 def test_home_article_and_search_make_no_foreign_requests(visit):

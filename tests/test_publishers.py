@@ -9,9 +9,8 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from guide import reference
-from conftest import serve_directory
-from sitebuild import ROOT, article, copy_project, env, mkdocs
+from guide import pages, reference
+from sitebuild import ROOT, SOURCE, article, copy_project, env, mkdocs, serve_directory
 
 GOOD = "Rest, pacing, energy and fatigue. " * 30
 
@@ -35,6 +34,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
     expected = [
         "content/pacing/yaml.md: front matter: is not valid YAML at line 4",
         "content/pacing/no-title.md: title: is required",
+        "content/pacing/no-title.md: sources: is required for every article",
         "content/pacing/no-description.md: description: is required",
         "content/pacing/typo.md: taggs: unknown key (did you mean `tags`?)",
         "content/pacing/bad-date.md: reviewed: '2026-13-45' is not a date (write it as YYYY-MM-DD",
@@ -46,7 +46,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
     ]
     for line in expected:
         assert line in out, line
-    assert "The guide has 10 content problems" in out
+    assert "The guide has 11 content problems" in out
 
 
 HOSTILE_TITLE = """Care <b onclick="alert(1)">now</b> & 'more' "quotes\""""
@@ -145,21 +145,31 @@ def test_make_new_scaffolds_a_page_that_builds(tmp_path):
     # Published with the scaffold's example text still in place: refused, naming what to replace.
     for path in (new, sheet):
         path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("draft:")) + "\n")
+    new.write_text(new.read_text().replace("sources: []", "sources:\n  - " + json.dumps(SOURCE)))
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode != 0 and "Traceback" not in build.output
-    assert "content/pacing/brand-new-article.md: description: still has the scaffold's example text" in build.output
+    assert "content/pacing/brand-new-article.md: front matter: still has the scaffold's example text" in build.output
+    assert "content/pacing/brand-new-article.md: body: still has the scaffold's example text" in build.output
     assert "content/worksheets/brand-new-worksheet.md: body: still has the scaffold's example text" in build.output
-    # Once written, it builds and is published.
-    new.write_text(new.read_text().replace("One sentence, up to 160 characters, saying what the reader gets from this page.", "How to rest well.")
-                   .replace("The first thing a reader should take away.", "Rest first."))
-    sheet.write_text(sheet.read_text().replace("One sentence, up to 160 characters, saying what the worksheet helps with.", "Plan a Sunday.")
-                     .replace("Two or three plain sentences on how to use this worksheet", "Fill this in"))
+    # Every piece of example text counts: replacing all but one still refuses the page.
+    for path in (new, sheet):
+        text = path.read_text()
+        for i, example in enumerate(pages.SCAFFOLD_TEXT.values()):
+            text = text.replace(example, f"Own words number {i}.")
+        path.write_text(text.replace("Own words number 7.", pages.SCAFFOLD_TEXT["style"]) if path == new else text)
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and repr(pages.SCAFFOLD_TEXT["style"]) in build.output
+    new.write_text(new.read_text().replace(pages.SCAFFOLD_TEXT["style"], "Own words."))
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert (build.site / "pacing/brand-new-article/index.html").exists()
     bad = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "nope", "--title", "X"],
                          cwd=tmp_path, env=env(), capture_output=True, text=True)
     assert bad.returncode != 0 and "no section 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+    none = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "", "--title", "X"],
+                          cwd=tmp_path, env=env(), capture_output=True, text=True)
+    assert none.returncode != 0 and "SECTION is missing (use one of: body-and-health, communication" in none.stderr
+    assert not (tmp_path / "content/x.md").exists()
 
 
 def test_drafts_are_left_out_of_build_search_related_and_cards(tmp_path):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import QuietHandler, serve_directory
-from test_browser_basics import search
+from sitebuild import QuietHandler, search, serve_directory
+
 
 pytestmark = pytest.mark.browser
 

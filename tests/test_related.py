@@ -1,7 +1,6 @@
 """Related lists: ranking on small hand-made corpora, the real guide's lists, and live rebuilds."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from guide import related
 from guide.related import Doc, Weights
-from sitebuild import ROOT, article, copy_project, env, mkdocs
+from sitebuild import ROOT, article, copy_project, env, free_port, mkdocs
 
 W = Weights()
 
@@ -149,12 +148,6 @@ def test_related_false_hides_the_list(tmp_path):
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert built_related(build.site, "pacing/quiet") == []
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> str:

@@ -10,9 +10,8 @@ import yaml
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from conftest import Visit, serve_directory
 from guide import fields
-from sitebuild import ROOT, copy_project, mkdocs
+from sitebuild import ROOT, copy_project, mkdocs, serve_directory
 
 pytestmark = pytest.mark.browser
 SHEETS = sorted(p.stem for p in (ROOT / "content" / "worksheets").glob("*.md") if p.stem != "index")
@@ -176,6 +175,14 @@ def field_server(tmp_path_factory):
         yield url
 
 
+@pytest.fixture
+def field_visit(visit, field_server):
+    """A visit (fresh context, requests recorded) to that copy of the guide."""
+    v = visit()
+    v.server = field_server
+    return v
+
+
 def fill_long_answers(page) -> list[str]:
     """15 lines into every writing area and about 200 characters into every one-line box and table
     cell; every box ticked, the top of every scale marked. Returns the words that must all print."""
@@ -201,26 +208,22 @@ def fill_long_answers(page) -> list[str]:
 
 
 @pytest.mark.parametrize("type_name", list(fields.REGISTRY))
-def test_every_field_type_prints_every_character_and_prints_blank_on_one_page(browser, field_server, type_name):
-    v = Visit(browser, field_server)
-    try:
-        page = v.open(f"worksheets/field-{type_name}/")
-        words = fill_long_answers(page)
-        pages = pdf_pages(page, "A4")
-        printed = squeezed(pages)
-        missing = [w for w in words if w not in printed]
-        assert not missing, f"{type_name}: {len(missing)} of {len(words)} words missing from the PDF, e.g. {missing[:5]}"
-        assert "continued" not in pages[0] and all("continued" in p for p in pages[1:]), pages
-        assert not PLACEHOLDER.search(" ".join(pages))
-        # The same sheet printed blank: one page on A4 and Letter, none of the answers.
-        page.evaluate("document.documentElement.setAttribute('data-print-mode', 'blank')")
-        for fmt in ("A4", "Letter"):
-            blank = pdf_pages(page, fmt)
-            assert len(blank) == 1, f"{type_name}: blank prints on {len(blank)} {fmt} pages"
-            assert "Z0" not in squeezed(blank) and "2026" not in blank[0]
-        assert v.foreign_requests() == []
-    finally:
-        v.context.close()
+def test_every_field_type_prints_every_character_and_prints_blank_on_one_page(field_visit, type_name):
+    page = field_visit.open(f"worksheets/field-{type_name}/")
+    words = fill_long_answers(page)
+    pages = pdf_pages(page, "A4")
+    printed = squeezed(pages)
+    missing = [w for w in words if w not in printed]
+    assert not missing, f"{type_name}: {len(missing)} of {len(words)} words missing from the PDF, e.g. {missing[:5]}"
+    assert "continued" not in pages[0] and all("continued" in p for p in pages[1:]), pages
+    assert not PLACEHOLDER.search(" ".join(pages))
+    # The same sheet printed blank: one page on A4 and Letter, none of the answers.
+    page.evaluate("document.documentElement.setAttribute('data-print-mode', 'blank')")
+    for fmt in ("A4", "Letter"):
+        blank = pdf_pages(page, fmt)
+        assert len(blank) == 1, f"{type_name}: blank prints on {len(blank)} {fmt} pages"
+        assert "Z0" not in squeezed(blank) and "2026" not in blank[0]
+    assert field_visit.foreign_requests() == []
 
 
 def test_long_answers_take_a_second_page_that_says_continued(visit):

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from urllib.parse import urlsplit
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .dates import today
 from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES: re-exported for error messages)
 
 DESCRIPTION_MAX = 160  # longer descriptions are cut off in search results and link previews
@@ -30,6 +33,37 @@ class _Strict(BaseModel):
 class WorksheetSpec(_Strict):
     intro: str | None = Field(None, description="One or two sentences shown above the form.")
     fields: list[WorksheetField] = Field(min_length=1, description="The form, top to bottom.")
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def _page_address(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(f"{url!r} is not an https address (copy the full address, starting https://)")
+    if parts.path.strip("/") == "" and not parts.query:
+        raise ValueError(f"{url!r} is a site's home page (link the specific page that supports the article)")
+    return url
+
+
+def _not_future(day: dt.date) -> dt.date:
+    if day > today():
+        raise ValueError(f"{day} is in the future (write the day you read the page, YYYY-MM-DD)")
+    return day
+
+
+class Source(_Strict):
+    """One page the article's facts come from; rendered as the article's sources list."""
+
+    publisher: Text = Field(description="Who publishes the page, e.g. NHS, British Heart Foundation.")
+    title: Text = Field(description="The page's own title.")
+    url: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_page_address)] = Field(
+        description="The page's full `https://` address: the specific page, not the site's home page."
+    )
+    checked: Annotated[dt.date, AfterValidator(_not_future)] = Field(
+        description="The day an editor last checked the page supports the article, `YYYY-MM-DD`."
+    )
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -61,6 +95,12 @@ class PageMeta(_Strict):
         description="Pinned related pages (paths from `content/`), shown first in this order; `false` hides the list.",
     )
     worksheets: list[Slug] = Field(default_factory=list, description="Worksheet slugs (file names in `content/worksheets/`) this page links to.")
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="The pages the article's facts come from, each with `publisher`, `title`, `url`, `checked`: shown as its sources list.",
+    )
+    group: Text | None = Field(None, description="Articles only: the heading its card sits under on the section page (one of the section's `groups`).")
+    groups: list[Text] = Field(default_factory=list, description="Section pages only: the order of the card groups (the articles' `group` values).")
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")
     worksheet: WorksheetSpec | None = Field(None, description="Worksheets only: the form. See 'Worksheet fields'.")
     draft: bool = Field(False, description="`true`: shown by `make serve`, left out of `make build`, search, related lists and nav.")
@@ -72,11 +112,14 @@ class PageMeta(_Strict):
 
 # Which keys each kind of page must have; the kind comes from where the file is.
 REQUIRED = {
-    "article": ("title", "description", "tags", "published", "reviewed"),
+    "article": ("title", "description", "tags", "published", "reviewed", "sources"),
     "worksheet": ("title", "description", "section", "worksheet", "published", "reviewed"),
     "section": ("title", "description"),
     "home": ("title", "description"),
     "about": ("title", "description", "reviewed"),
     "page": ("title", "description"),
 }
-ONLY_FOR = {"worksheet": "worksheet", "section": "worksheet"}
+# A draft is work in progress: it may lack these until it is published.
+DRAFT_MAY_LACK = ("sources",)
+# Keys that belong to one kind of page only: elsewhere they would silently do nothing.
+ONLY_FOR = {"worksheet": ("worksheet",), "section": ("worksheet",), "group": ("article",), "groups": ("section",)}
