@@ -356,7 +356,13 @@ def test_worksheet_answers_save_and_print_with_no_violation(watched):
     page.reload(wait_until="networkidle")
     assert page.get_by_label("Something that went well").input_value() == "We laughed at dinner"
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
-    assert len(pdf.pages) == 1 and "We laughed at dinner" in pdf.pages[0].extract_text()
+    assert "We laughed at dinner" in pdf.pages[0].extract_text()
+    # Answers moved off the page: a file download (a blob: address) and the plain-text copy.
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save to a file").click()
+    assert "We laughed at dinner" in Path(saved.value.path()).read_text()
+    page.get_by_role("button", name="Copy as text").click()
+    page.wait_for_timeout(300)
     assert w.problems() == []
 
 
