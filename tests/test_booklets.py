@@ -137,7 +137,7 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out():
     """`mkdocs serve --dirty` renders only changed pages: the booklet says which articles it lacks."""
     from guide import settings, state as guide_state
     import datetime as dt
-    site, _ = small_site({"index.md": section("Home"), "a/index.md": section("Alpha"), "b/index.md": section("Bravo"),
+    site, _ = small_site({"index.md": section("Home"), "a/index.md": section("Alpha & <Co>"), "b/index.md": section("Bravo"),
                           "a/one.md": article("One"), "a/two.md": article("Two <b>")})
     st = guide_state.State(settings=settings.read({}, None), serving=True, today=dt.date(2026, 11, 27), site=site,
                            site_name="Guide", site_url="https://guide.example.org/")
@@ -147,7 +147,7 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out():
     assert [a["title"] for a in view["articles"]] == ["One"] and view["missing"] == ["Two &lt;b&gt;"]
     assert view["articles"][0]["html"] == '<h3 id="a--one--x">X</h3>'
     assert view["online"] == "https://guide.example.org/a/booklet/"
-    assert view["summary"] == "1 article from the Alpha section of Guide."
+    assert view["summary"] == "1 article from the Alpha &amp; &lt;Co&gt; section of Guide."  # escaped once
 
 
 # ---- the built guide ----------------------------------------------------------------------------

@@ -292,7 +292,8 @@ def view(state: State, src_uri: str) -> dict:
     oldest, newest = review_span(shown)
     landing = site.sections.get(key) if key else site.pages.get(INDEX)
     n, m = len(shown), len(sheets)
-    where = f"the {views.section_name(site, key)} section of {state.site_name}" if key else f"{len(site.article_sections)} sections of {state.site_name}"
+    # Plain text, escaped once below (views.section_name is already escaped).
+    where = f"the {landing.meta.title if landing else key} section of {state.site_name}" if key else f"{len(site.article_sections)} sections of {state.site_name}"
     return {
         "key": key,
         "about": escape(landing.meta.description) if landing else "",
