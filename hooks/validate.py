@@ -11,6 +11,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 import guide.dates
 import guide.serving
@@ -51,7 +52,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"mkdocs.yml: extra.guide.date_locale (or theme.language): {bad_locale}")
     if serving:
         # Problems are shown on the pages instead: a strict abort would leave the preview hanging.
+        # MkDocs decided on strict before this event and counts warnings with a handler: drop it.
         config.strict = False
+        mkdocs_log = logging.getLogger("mkdocs")
+        for handler in [h for h in mkdocs_log.handlers if isinstance(h, CountHandler)]:
+            mkdocs_log.removeHandler(handler)
     config[KEY] = state
     return config
 

@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +111,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode("utf-8")
+
+
+def wait_for(url: str, predicate, what: str, seconds: float = 120) -> str:
+    """Poll a live server until a page satisfies `predicate`. A preview answers only after a rebuild
+    finishes, so a slow answer or a refused connection is one more try, not a failure."""
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not seen within {seconds} s at {url}")

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guide import pages, reference
+from guide import site as site_mod
 from sitebuild import ROOT, SOURCE, article, copy_project, env, mkdocs, serve_directory
 
 GOOD = "Rest, pacing, energy and fatigue. " * 30
@@ -206,7 +207,7 @@ def test_new_article_appears_in_section_search_tags_and_related_lists(tmp_path):
 
 def test_review_dates_show_and_report_lists_overdue(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/old.md": article("An old article", body=GOOD).replace("published: '2026-10-01'", "published: '2020-01-01'").replace("reviewed: '2026-11-01'", "reviewed: '2021-06-01'")})
-    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-11-23"})
+    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-12-01"})
     assert build.returncode == 0, build.output
     meta = BeautifulSoup((build.site / "pacing/old/index.html").read_text(), "html.parser").select_one(".guide-review").get_text(" ", strip=True)
     assert "Last reviewed 1 June 2021" in meta and "Next review due 1 June 2024" in meta
@@ -217,7 +218,7 @@ def test_review_dates_show_and_report_lists_overdue(tmp_path):
     assert "review-report" not in index
     home = BeautifulSoup((build.site / "index.html").read_text(), "html.parser")
     assert not home.select('.md-nav a[href*="review-report"]')
-    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-11-23", "STRICT_REVIEW": "1"})
+    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-12-01", "STRICT_REVIEW": "1"})
     assert strict.returncode != 0 and "Traceback" not in strict.output
     assert "content/pacing/old.md: reviewed: review overdue since 2024-06-01" in strict.output
 
@@ -227,16 +228,14 @@ def test_readme_front_matter_reference_matches_the_schema():
     assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
 
 
-def test_duplicate_keys_and_tabs_are_named(tmp_path):
-    cfg = copy_project(tmp_path, {
-        "content/pacing/dupe.md": article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"),
-        "content/pacing/tabs.md": "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n",
-    })
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "content/pacing/dupe.md: front matter: is not valid YAML at line 5" in build.output
-    assert "the key 'worksheets' appears twice (keep one)" in build.output
-    assert "content/pacing/tabs.md: front matter: is not valid YAML at line 5" in build.output and "indent with spaces" in build.output
+def test_duplicate_keys_and_tabs_are_named():
+    """Validation messages need no build: the same `pages.load` the build calls, in-process."""
+    dupe = pages.load("pacing/dupe.md", article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"), "content/pacing/dupe.md")
+    tabs = pages.load("pacing/tabs.md", "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n", "content/pacing/tabs.md")
+    assert [str(p) for p in dupe.problems] == [
+        "content/pacing/dupe.md: front matter: is not valid YAML at line 5, column 1: the key 'worksheets' appears twice (keep one) "
+        "(check quotes, colons and indentation; quote text that contains ': ')"]
+    assert str(tabs.problems[0]).startswith("content/pacing/tabs.md: front matter: is not valid YAML at line 5") and "indent with spaces" in str(tabs.problems[0])
 
 
 def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
@@ -251,7 +250,10 @@ def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
 
 
 def test_tag_list_problems_are_clear(tmp_path):
-    cfg = copy_project(tmp_path, {"tags.yml": "pacing: [not, a, string]\n"})
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "tags.yml: -: must map each tag to a one-line meaning" in build.output
+    bad = tmp_path / "tags.yml"
+    bad.write_text("pacing: [not, a, string]\n")
+    assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
+        "tags.yml: -: must map each tag to a one-line meaning (one `tag: meaning` per line)"]
+    assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
+    bad.write_bytes(b"pacing: caf\xe9\n")
+    assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])

@@ -12,7 +12,7 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
-from . import schema
+from . import fields as field_types, schema
 from .problems import Problem
 
 # The folders and files with a meaning of their own, named once. The docs folder (content/) and the
@@ -232,8 +232,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
 
 
 def _type_keys(type_name: str) -> list[str]:
-    cls = next(c for c in schema._Field.__subclasses__() if c.model_fields["type"].annotation.__args__[0] == type_name)
-    return list(cls.model_fields)
+    return list(field_types.REGISTRY[type_name].model_fields)
 
 
 def _from_pydantic(path: str, err: dict) -> Problem:
