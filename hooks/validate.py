@@ -44,6 +44,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         today=guide.dates.today(),
         locale=settings.date_locale or config.theme.get("language") or "en",
         shown_prefix=(docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/",
+        site_name=config.site_name,
+        site_url=config.site_url or "",
     )
     bad_locale = guide.dates.locale_problem(state.locale)
     if bad_locale:
