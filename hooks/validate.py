@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -21,6 +21,9 @@ import guide.snippets
 import guide.state
 import guide.views
 from guide.problems import raise_if
+
+if TYPE_CHECKING:  # `mkdocs build` never loads the live-reload server (and its file watcher)
+    from mkdocs.livereload import LiveReloadServer
 
 KEY = "guide_state"
 log = logging.getLogger("mkdocs.hooks.guide")

@@ -35,6 +35,7 @@ class State:
     booklet_parts: dict[str, booklet.Parts] = field(default_factory=dict)  # src_uri -> the page read once for booklets
     booklet_views: dict[str, dict] = field(default_factory=dict)  # booklet src_uri -> what its page shows
     forms: dict[str, Markup] = field(default_factory=dict)  # worksheet src_uri -> its form, rendered once
+    fragments: dict = field(default_factory=dict)  # template fragments shared by many pages (fragments.py)
 
     @functools.cached_property
     def related(self) -> related.Ranking:
