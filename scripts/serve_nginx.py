@@ -16,6 +16,7 @@ import contextlib
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,6 +76,15 @@ http {{
 """
 
 
+def _stop_with_parent() -> None:
+    """In the child before exec: nginx gets SIGTERM when this process dies, even by SIGKILL, so a
+    killed test run or preview never leaves an nginx behind (Linux's PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def serve(site: Path, snippet: Path, portless: bool = True):
     """Start nginx on the built site; yield its base URL (ending in /); stop it on exit.
@@ -88,7 +98,7 @@ def serve(site: Path, snippet: Path, portless: bool = True):
     conf = tmp / "nginx.conf"
     conf.write_text(config(site, snippet, tmp, host, port))
     proc = subprocess.Popen([exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=_stop_with_parent)
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -118,6 +128,7 @@ def main(argv: list[str]) -> int:
     if not (site / "index.html").exists() or not snippet.exists():
         print(f"No built site at {site}/ or no {snippet}: run `make build` first.", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops nginx too, through serve()'s cleanup
     with serve(site, snippet) as url:
         print(f"Serving {site}/ with nginx and {snippet} at {url} (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
