@@ -6,12 +6,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from pathlib import Path
-
-from mkdocs.plugins import event_priority
-
 import guide.navigation
-import guide.search_index
 import guide.state
 import guide.views as views
 
@@ -49,10 +44,3 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         if info.kind == "section" else [],
     }
     return context
-
-
-@event_priority(-100)  # after Material's search plugin has written its index
-def on_post_build(*, config: MkDocsConfig) -> None:
-    site = guide.state.get(config).site
-    keywords = {p.url: p.meta.keywords for p in site.pages.values() if p.meta.keywords}
-    guide.search_index.update_file(Path(config.site_dir) / "search" / "search_index.json", keywords)

@@ -1,0 +1,92 @@
+"""Site search with Pagefind: which pages can be found, what a result shows, and building the index.
+
+Pagefind reads the built HTML after MkDocs has written it (hooks/search.py, `on_post_build`, so
+`mkdocs build` and `mkdocs serve` both get it) and writes `pagefind/` into the site: an index in
+small fragments that the browser fetches only when a reader searches (overrides/assets/search.js).
+
+Pages opt in: overrides/partials/content.html puts `data-pagefind-body` only on pages `entry()`
+returns data for, and Pagefind then leaves every other page out. Drafts, pages with
+`search: exclude: true`, the review report, the 404 page and any new kind of editor page are never
+found unless a template opts them in.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .pages import PageInfo, section_of
+from .site import Site
+from .views import section_name
+
+# Front-matter keywords are readers' own words for what a page is about: they count for a lot.
+# Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1), 5 is ~25x body text.
+KEYWORD_WEIGHT = 5
+
+
+def searchable(page: PageInfo) -> bool:
+    """Drafts (shown by `mkdocs serve`) and `search: exclude: true` pages are never found."""
+    return not page.meta.draft and not (page.meta.search and page.meta.search.exclude)
+
+
+def section_label(site: Site, page: PageInfo, site_name: str) -> str:
+    """Where a result lives, as readers know it: the title of the top folder's landing page
+    (a worksheet is under "Worksheets", whatever section it serves); pages at the top, the site."""
+    folder = section_of(page.src_uri)
+    return section_name(site, folder) if folder else site_name
+
+
+def entry(page: PageInfo, section: str) -> dict | None:
+    """What the page template marks up for the indexer, escaped; None keeps the page out of search."""
+    if not searchable(page):
+        return None
+    boost = page.meta.search.boost if page.meta.search else 1.0
+    return {
+        "section": escape(section),
+        "keywords": escape(", ".join(page.meta.keywords)),
+        "keyword_weight": KEYWORD_WEIGHT,
+        "boost": Markup(f"{boost:g}") if boost != 1.0 else None,
+    }
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    pages: int
+    seconds: float
+
+
+def executable() -> Path:
+    try:
+        import pagefind_bin  # the binary ships inside this PyPI package (requirements.txt)
+    except ImportError:
+        raise SearchIndexError("Pagefind is not installed (run `make build`, or `pip install -r requirements.txt`)") from None
+    try:
+        return pagefind_bin.get_executable()
+    except FileNotFoundError as e:
+        raise SearchIndexError(f"the Pagefind binary is missing ({e}); reinstall it: pip install --force-reinstall -r requirements.txt") from None
+
+
+def index_site(site_dir: Path, language: str = "en") -> IndexStats:
+    """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason."""
+    start = time.perf_counter()
+    cmd = [str(executable()), "--site", str(site_dir), "--force-language", language]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SearchIndexError(f"Pagefind did not run: {e}") from None
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}):\n{output.strip()[-2000:]}")
+    if "Did not find a data-pagefind-body" in output:
+        # Pagefind then indexes every page whole, editor pages included: never ship that.
+        raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
+    found = re.search(r"Indexed (\d+) pages?", output)
+    return IndexStats(int(found.group(1)) if found else 0, time.perf_counter() - start)
