@@ -17,7 +17,9 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     state.extras["section_order"] = list(guide.navigation.section_nodes(nav))
     members = {}
     for folder in site.sections:
-        members[folder] = [files.get_file_from_path(p.src_uri).page for p in views.section_members(site, folder)]
+        pages = (files.get_file_from_path(p.src_uri).page for p in views.section_members(site, folder))
+        # Under `serve`, MkDocs has no Page for a draft yet when on_nav runs: it gets no neighbours.
+        members[folder] = [p for p in pages if p is not None]
     guide.navigation.attach(nav, members)
     return nav
 

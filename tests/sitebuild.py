@@ -1,6 +1,8 @@
 """Building the real guide, or a changed copy of it, exactly as `mkdocs build --strict` does."""
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -64,3 +66,12 @@ def article(title: str, description: str = "A test article.", tags=("pacing",), 
     meta = {"title": title, "description": description, "tags": list(tags),
             "published": "2026-10-01", "reviewed": "2026-11-01", **extra}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + (body or "Some words.\n")
+
+
+def pagefind_records(site: Path) -> list[dict]:
+    """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
+    records = []
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        records.append(json.loads(data[data.index(b"{"):]))  # after Pagefind's "pagefind_dcd" signature
+    return records

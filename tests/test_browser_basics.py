@@ -1,24 +1,29 @@
-"""The guide as a reader meets it in Chromium: private, and searchable from the search box."""
+"""The guide as a reader meets it in Chromium: private, and searchable from the header."""
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 
 import pytest
 
+from sitebuild import pagefind_records
+
 pytestmark = pytest.mark.browser
 
 
 def search(page, query: str) -> list[str]:
-    """Type into Material's search box like a person; return the result links, best first."""
-    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
-    box = page.locator("input[data-md-component=search-query]")
-    box.click()
+    """Open search from the header as a reader does ("/" or the button), type, and wait for the
+    answer; return the result links, best first."""
+    box = page.locator("#guide-search-input")
+    if not box.is_visible():
+        page.keyboard.press("/")
     box.fill("")
     box.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+    page.wait_for_function(
+        """q => document.getElementById('guide-search-status').textContent.includes('\u201c' + q + '\u201d')
+               && !document.getElementById('guide-search').querySelector('[aria-busy]')""",
+        arg=query, timeout=10_000)
+    return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
 
 
 def test_home_article_and_search_make_no_foreign_requests(visit):
@@ -33,12 +38,10 @@ def test_home_article_and_search_make_no_foreign_requests(visit):
 
 
 def unique_body_word(site) -> tuple[str, str]:
-    """A long word that appears in exactly one article's body, found in the built search index."""
-    index = json.loads((site / "search" / "search_index.json").read_text())
+    """A long word that appears in exactly one article's indexed text (Pagefind's own records)."""
     pages: dict[str, set] = {}
-    for doc in index["docs"]:
-        words = set(re.findall(r"[a-z]{9,}", re.sub(r"<[^>]+>", " ", doc["text"]).lower()))
-        pages.setdefault(doc["location"].split("#")[0], set()).update(words)
+    for record in pagefind_records(site):
+        pages[record["url"].lstrip("/")] = set(re.findall(r"[a-z]{9,}", record["content"].lower()))
     counts = Counter(w for ws in pages.values() for w in ws)
     for location, words in sorted(pages.items()):
         if location.count("/") == 2:  # section/article/

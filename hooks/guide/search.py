@@ -84,7 +84,8 @@ def index_site(site_dir: Path, language: str = "en") -> IndexStats:
         raise SearchIndexError(f"Pagefind did not run: {e}") from None
     output = done.stdout + done.stderr
     if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}):\n{output.strip()[-2000:]}")
+        errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
+        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
     if "Did not find a data-pagefind-body" in output:
         # Pagefind then indexes every page whole, editor pages included: never ship that.
         raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")

@@ -105,6 +105,17 @@
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) { close(); }
     });
+    // Tab from the last control goes back to the first (and Shift+Tab the other way): a modal
+    // dialog makes the page behind inert, but the browser would otherwise move focus to itself.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") { return; }
+      var controls = Array.prototype.filter.call(dialog.querySelectorAll("a[href], button, input"), function (el) {
+        return !el.disabled && el.getClientRects().length > 0;
+      });
+      var first = controls[0], last = controls[controls.length - 1];
+      if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+      else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+    });
     dialog.querySelector("[data-guide-search-close]").addEventListener("click", close);
     dialog.querySelector("[data-guide-search-form]").addEventListener("submit", function (event) {
       event.preventDefault();
@@ -132,12 +143,14 @@
       var query = input.value.trim();
       var mine = ++run;
       if (!query) {
+        list.removeAttribute("aria-busy");
         list.replaceChildren();
         more.hidden = true;
         say("");
         return;
       }
       words = terms(query);
+      list.setAttribute("aria-busy", "true");
       say("Searching\u2026");
       load().then(function (pf) {
         return rank(pf, words);
@@ -156,6 +169,8 @@
         });
       }).catch(function () {
         if (mine === run) { say("Search could not load. Check your connection and try again."); }
+      }).then(function () {
+        if (mine === run) { list.removeAttribute("aria-busy"); }
       });
     }
 
@@ -216,7 +231,7 @@
     var wanted = new URLSearchParams(location.search).get("highlight");
     var root = document.querySelector(".md-content .guide-page");
     if (!wanted || !root) { return; }
-    var stems = wanted.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 1; }).map(stem)
+    var stems = wanted.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; }).map(stem)
       .map(function (s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     if (!stems.length) { return; }
     var pattern = new RegExp("(^|[^\\p{L}\\p{N}])((?:" + stems.join("|") + ")[\\p{L}\\p{N}]*)", "giu");
