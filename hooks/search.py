@@ -30,4 +30,4 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         stats = guide.search.index_site(Path(config.site_dir), config.theme["language"] or "en")
     except guide.search.SearchIndexError as e:
         raise PluginError(f"Search index: {e}") from None
-    log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s")
+    log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s ({stats.common_words} common words left out of queries)")

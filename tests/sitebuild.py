@@ -1,8 +1,6 @@
 """Building the real guide, or a changed copy of it, exactly as `mkdocs build --strict` does."""
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import shutil
 import subprocess
@@ -68,10 +66,8 @@ def article(title: str, description: str = "A test article.", tags=("pacing",), 
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + (body or "Some words.\n")
 
 
+
 def pagefind_records(site: Path) -> list[dict]:
     """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
-    records = []
-    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes())
-        records.append(json.loads(data[data.index(b"{"):]))  # after Pagefind's "pagefind_dcd" signature
-    return records
+    from guide.search import records
+    return records(site / "pagefind")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import hashlib
 import re
 import socket
@@ -349,3 +350,18 @@ def test_mkdocs_serve_builds_the_same_search_without_drafts(tmp_path, browser):
         context.close()
         proc.terminate()
         proc.wait(10)
+
+
+# ---- words too common to search (large guides) ---------------------------------------------------
+
+
+def test_common_words_are_listed_only_on_large_guides():
+    texts = ["talking helps and pillows help"] * 6 + ["talked about a codeword"] * 4
+    assert guide.search.common_words(texts, pages=50) == []  # small guide: every word counts
+    assert guide.search.common_words(texts, pages=5000) == ["and", "help", "pillow", "talk"]  # stems on > half the pages
+    assert guide.search.stem("talking") == guide.search.stem("talks") == "talk"
+    assert guide.search.stem("is") == "is"
+
+
+def test_the_real_guide_lists_no_common_words(site):
+    assert json.loads((site / "pagefind" / guide.search.COMMON_FILE).read_text()) == {"words": []}

@@ -11,6 +11,9 @@ found unless a template opts them in.
 """
 from __future__ import annotations
 
+import collections
+import gzip
+import json
 import re
 import subprocess
 import time
@@ -22,6 +25,15 @@ from markupsafe import Markup, escape
 from .pages import PageInfo, section_of
 from .site import Site
 from .views import section_name
+
+# Words on more than COMMON_SHARE of the pages and on at least COMMON_PAGES pages: fetching their
+# part of the index costs a reader 50 to 170 KB on a 5,000-article guide (BENCHMARKS.md), and
+# they tell pages apart no better than "the". assets/search.js leaves them out of a query that has
+# other words. A small guide has none, so its ranking is exact.
+COMMON_SHARE = 0.5
+COMMON_PAGES = 500
+COMMON_SAMPLE = 1000  # pages read to estimate how common a word is: bounded build cost
+COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pagefind.js
 
 # Front-matter keywords are readers' own words for what a page is about: they count for a lot.
 # Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1), 5 is ~25x body text.
@@ -61,6 +73,7 @@ class SearchIndexError(Exception):
 class IndexStats:
     pages: int
     seconds: float
+    common_words: int = 0
 
 
 def executable() -> Path:
@@ -90,4 +103,36 @@ def index_site(site_dir: Path, language: str = "en") -> IndexStats:
         # Pagefind then indexes every page whole, editor pages included: never ship that.
         raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
     found = re.search(r"Indexed (\d+) pages?", output)
-    return IndexStats(int(found.group(1)) if found else 0, time.perf_counter() - start)
+    pages = int(found.group(1)) if found else 0
+    texts = [r["content"] for r in records(site_dir / "pagefind", COMMON_SAMPLE)]
+    common = common_words(texts, pages)
+    (site_dir / "pagefind" / COMMON_FILE).write_text(json.dumps({"words": common}), encoding="utf-8")
+    return IndexStats(pages, time.perf_counter() - start, len(common))
+
+
+def records(bundle: Path, limit: int | None = None) -> list[dict]:
+    """What Pagefind stored per page (url, content, meta): its fragments are gzip-compressed JSON
+    after a "pagefind_dcd" signature. Fragment names are hashes, so the first `limit` are a fair sample."""
+    out = []
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment"))[:limit]:
+        data = gzip.decompress(fragment.read_bytes())
+        out.append(json.loads(data[data.index(b"{"):]))
+    return out
+
+
+def stem(word: str) -> str:
+    """A rough English stem, the same as `stem` in overrides/assets/search.js: "talking" -> "talk".
+    Pagefind matches a query word's stem as a prefix, so a word's cost is its stem's."""
+    bare = re.sub(r"(ies|ing|ed|es|s|y)$", "", word)
+    return bare if len(bare) >= 3 else word
+
+
+def common_words(texts: list[str], pages: int) -> list[str]:
+    """Stems (see `stem`) of words on more than COMMON_SHARE of a sample of the pages' texts and,
+    scaled to all `pages`, on at least COMMON_PAGES of them; sorted."""
+    if not texts or pages * COMMON_SHARE < COMMON_PAGES:
+        return []
+    seen = collections.Counter()
+    for text in texts:
+        seen.update({stem(w) for w in re.findall(r"[^\W\d_]{3,}", text.lower())})
+    return sorted(w for w, n in seen.items() if n / len(texts) > COMMON_SHARE and n / len(texts) * pages >= COMMON_PAGES)

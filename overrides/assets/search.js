@@ -14,9 +14,10 @@
   // The site root, from this file's own address (assets/search.js): right under any sub-path and
   // under `mkdocs serve`, whatever page the reader starts on.
   var ROOT = new URL("..", document.currentScript.src);
-  var PAGE_SIZE = 10;
+  var PAGE_SIZE = 5; // results loaded at a time: each needs its own fragment (~3 KB) fetched
   var COVERAGE = 2; // how much matching every word counts (see rank)
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 250; // a pause this long starts a search; shorter ones fetch results for half-typed words
+  var SETTLE_MS = 600; // and this much longer: a short last word is searched too (see search)
 
   // Words that say little about what a reader wants. Pagefind matches word starts, so left in,
   // "i" or "to" would match almost every page.
@@ -41,15 +42,32 @@
     return kept.filter(function (w, i) { return kept.indexOf(w) === i; });
   }
 
+  // Pagefind, and the words too common on this site to be worth fetching (hooks/guide/search.py
+  // lists them at build time; small guides have none).
   var pagefind = null;
+  var common = new Set();
   function load() {
     if (!pagefind) {
+      var listed = fetch(new URL("pagefind/guide-common-words.json", ROOT)).then(function (r) { return r.json(); })
+        .then(function (data) { common = new Set(data.words); }, function () {}); // without it, search still works
       pagefind = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
-        return pf.options({ baseUrl: ROOT.pathname }).then(function () { return pf; });
+        return pf.options({ baseUrl: ROOT.pathname }).then(function () { return Promise.all([pf.init(), listed]); })
+          .then(function () { return pf; });
       });
       pagefind.catch(function () { pagefind = null; }); // let a later keystroke try again
     }
     return pagefind;
+  }
+
+  function worthSearching(words) {
+    var rare = words.filter(function (w) { return !common.has(stem(w)); });
+    return rare.length ? rare : words;
+  }
+
+  function stem(word) {
+    // Rough English endings, the same as `stem` in hooks/guide/search.py: "talking" -> "talk".
+    var bare = word.replace(/(ies|ing|ed|es|s|y)$/, "");
+    return bare.length >= 3 ? bare : word;
   }
 
   // Each word is searched alone and the results merged: a page's score is the sum of its scores
@@ -81,6 +99,7 @@
     var more = dialog.querySelector("[data-guide-search-more]");
     var opener = null;
     var timer = 0;
+    var settle = 0;
     var run = 0; // the newest search; older answers that arrive late are dropped
     var ranked = [];
     var shown = 0;
@@ -127,7 +146,17 @@
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(search, DEBOUNCE_MS);
+      clearTimeout(settle);
+      timer = setTimeout(function () { search(false); }, DEBOUNCE_MS);
+      if (input.value.trim()) {
+        // The reader has started a search: load Pagefind now, and, while they type, the index
+        // chunks of the words they have finished (a word still being typed would fetch chunks
+        // for every prefix on the way: "h", "ho", "how").
+        var done = /\s/.test(input.value) ? terms(input.value.replace(/\S+$/, "")) : [];
+        load().then(function (pf) {
+          done.filter(function (w) { return !common.has(stem(w)); }).forEach(function (w) { pf.preload(w); });
+        }).catch(function () {});
+      }
     });
     more.addEventListener("click", function () {
       var next = list.children.length;
@@ -139,9 +168,10 @@
 
     function say(text) { status.textContent = text; }
 
-    function search() {
+    function search(settled) {
       var query = input.value.trim();
       var mine = ++run;
+      var pending = false;
       if (!query) {
         list.removeAttribute("aria-busy");
         list.replaceChildren();
@@ -149,10 +179,19 @@
         say("");
         return;
       }
-      words = terms(query);
       list.setAttribute("aria-busy", "true");
       say("Searching\u2026");
+      var typed = terms(query);
+      if (!settled && typed.length > 1 && typed[typed.length - 1].length < 3 && /\S$/.test(input.value)) {
+        // A last word of one or two letters may be half-typed ("pa" on the way to "pain"): as a
+        // prefix it matches so many words that fetching them costs far more than it tells. Search
+        // without it now, and with it if the reader stops there ("sex and ms").
+        typed = typed.slice(0, -1);
+        pending = true;
+        settle = setTimeout(function () { search(true); }, SETTLE_MS);
+      }
       load().then(function (pf) {
+        words = worthSearching(typed);
         return rank(pf, words);
       }).then(function (results) {
         if (mine !== run) { return; }
@@ -160,7 +199,7 @@
         shown = 0;
         list.replaceChildren();
         return showNext(mine).then(function () {
-          if (mine !== run) { return; }
+          if (mine !== run || pending) { return; } // announce only the search with every word
           var n = ranked.length;
           say(n === 0
             ? "No pages found for \u201c" + query + "\u201d. Try other words, or fewer."
@@ -170,7 +209,7 @@
       }).catch(function () {
         if (mine === run) { say("Search could not load. Check your connection and try again."); }
       }).then(function () {
-        if (mine === run) { list.removeAttribute("aria-busy"); }
+        if (mine === run && !pending) { list.removeAttribute("aria-busy"); }
       });
     }
 
@@ -220,12 +259,6 @@
   }
 
   // ---- highlighting on the page opened from a result --------------------------------------------
-
-  function stem(word) {
-    // Rough English endings, so "hurts" marks "hurt" and "talking" marks "talk" or "talked".
-    var bare = word.replace(/(ies|ing|ed|es|s|y)$/, "");
-    return bare.length >= 3 ? bare : word;
-  }
 
   function highlight() {
     var wanted = new URLSearchParams(location.search).get("highlight");
