@@ -8,8 +8,9 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
 CONFIG ?= mkdocs.yml
 SITE ?= site
+ADDR ?= 127.0.0.1:8000
 
-.PHONY: serve build test bench new check system-deps clean
+.PHONY: serve build test bench new check lock system-deps clean
 
 $(VENV)/.site: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,8 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
-serve: $(VENV)/.site ## Serve the guide with live reload on http://127.0.0.1:8000
-	$(PY) -m mkdocs serve --livereload -a 127.0.0.1:8000
+serve: $(VENV)/.site ## Preview with live reload on http://127.0.0.1:8000 (drafts shown, problems on the page); Ctrl+C stops
+	$(PY) -m mkdocs serve --livereload -f $(CONFIG) -a $(ADDR)
 
 build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
 	$(PY) -m guide build -f $(CONFIG) --site $(SITE)
@@ -35,8 +36,15 @@ bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BE
 new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
 	$(PY) -m guide new $(or $(KIND),article) --section "$(SECTION)" --title "$(TITLE)"
 
-check: $(VENV)/.test ## Plain-language and front-matter checks of content/ with numbers
-	$(PY) -m guide check
+check: $(VENV)/.site ## The build's own checks, plus plain-language numbers (warnings) for every article
+	$(PY) -m guide check -f $(CONFIG)
+
+lock: ## Re-lock requirements.txt from requirements.in (newest allowed versions), in a throwaway venv
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
+	{ echo "# Locked from requirements.in by \`make lock\`; do not edit by hand."; \
+	  $(VENV)-lock/bin/python -m pip freeze --exclude-editable; } > requirements.txt
+	rm -rf $(VENV)-lock
 
 system-deps: ## Install Chromium and Java when missing (browser tests and HTML validator need them)
 	@bash scripts/ensure-system-deps.sh

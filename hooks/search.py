@@ -1,4 +1,8 @@
-"""Search: mark each findable page for Pagefind, then index the built site (build and serve alike)."""
+"""Search: index the built site with Pagefind after every build, `mkdocs build` and `serve` alike.
+
+Which pages are found, and what a result shows, is in each page's context (`guide.search.entry`,
+through hooks/guide/context.py) and overrides/partials/content.html.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,27 +11,21 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 
 import guide.search
-import guide.state
 
-log = logging.getLogger("mkdocs.hooks.search")
-
-
-def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    site = guide.state.get(config).site
-    info = site.pages.get(page.file.src_uri)
-    if info is not None:
-        context["guide_search"] = guide.search.entry(info, guide.search.section_label(site, info, config.site_name))
-    return context
+KEY = "guide_state"  # set by validate.py's on_config
+log = logging.getLogger("mkdocs.hooks.guide")
 
 
 @event_priority(-100)  # last: every page and file is written
 def on_post_build(*, config: MkDocsConfig) -> None:
     try:
-        stats = guide.search.index_site(Path(config.site_dir), config.theme["language"] or "en")
+        stats = guide.search.index_site(Path(config.site_dir), config.theme.get("language") or "en")
     except guide.search.SearchIndexError as e:
+        if config[KEY].serving:  # the preview keeps going (a failed build would leave it hanging)
+            log.error(f"Search index: {e}")
+            return
         raise PluginError(f"Search index: {e}") from None
-    log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s ({stats.common_words} common words left out of queries)")
+    log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s"
+             f" ({stats.common_words} common words left out of queries)")

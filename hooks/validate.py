@@ -1,14 +1,28 @@
-"""Read and check every page's front matter once; stop the build with every problem at once."""
+"""Read and check every page once. `build` stops with every problem at once; `serve` keeps going and
+shows the problems in the browser, so the preview never hangs on a publisher's mistake."""
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+import guide.dates
+import guide.serving
+import guide.settings
+import guide.site
+import guide.snippets
 import guide.state
 import guide.views
+from guide.problems import raise_if
 
+KEY = "guide_state"
+log = logging.getLogger("mkdocs.hooks.guide")
 _command = "build"
 
 
@@ -19,16 +33,48 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    guide.state.start(config, serving=_command == "serve")
+    serving = _command == "serve"
+    root = _root(config)
+    docs = Path(config.docs_dir).resolve()
+    settings = guide.settings.read(config.extra, config.config_file_path)
+    state = guide.state.State(
+        settings=settings,
+        serving=serving,
+        today=guide.dates.today(),
+        locale=settings.date_locale or config.theme.get("language") or "en",
+        shown_prefix=(docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/",
+    )
+    bad_locale = guide.dates.locale_problem(state.locale)
+    if bad_locale:
+        raise PluginError(f"mkdocs.yml: extra.guide.date_locale (or theme.language): {bad_locale}")
+    if serving:
+        # Problems are shown on the pages instead: a strict abort would leave the preview hanging.
+        config.strict = False
+    config[KEY] = state
     return config
 
 
 @event_priority(100)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    site = guide.state.read_site(config, files)
+    state: guide.state.State = config[KEY]
+    root = _root(config)
+    tags_path = root / state.settings.tags_file
+    sources = [guide.site.Source(f.src_uri, f.content_bytes, f.url) for f in files.documentation_pages()]
+    site, problems = guide.site.read(sources, tags_path, state.shown_prefix, _shown(tags_path, root), state.serving,
+                                     guide.site.section_order(config.nav or []))
+    state.urgent_help, more = guide.snippets.render(root / state.settings.urgent_help, _shown(root / state.settings.urgent_help, root),
+                                                   config.markdown_extensions, config.mdx_configs)
+    problems += more
+    if not state.serving:
+        raise_if(problems)
+    state.site, state.problems = site, sorted(set(problems))
+    for problem in state.problems:
+        log.error(str(problem))
     for file in files.documentation_pages():
         if file.src_uri in site.drafts:
             file.inclusion = InclusionLevel.DRAFT  # MkDocs' own meaning: in `serve`, not in `build`
+        if file.src_uri in site.unreadable:
+            files.remove(file)  # not text MkDocs could read: the problem list says why
     return files
 
 
@@ -36,3 +82,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     guide.views.safe_meta(page.meta)
     return markdown
+
+
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+    """Watch everything the build reads. MkDocs caches hook code, so a change under hooks/ restarts
+    the server process instead of rebuilding with the old code."""
+    root, state = _root(config), config[KEY]
+    hooks = Path(__file__).resolve().parent
+    for path in (root / state.settings.tags_file, root / state.settings.urgent_help, getattr(config.theme, "custom_dir", None), hooks):
+        if path and Path(path).exists():
+            server.watch(str(path))
+    server.builder = guide.serving.restart_when_code_changes(server.builder, hooks)
+    return server
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -1,17 +1,13 @@
 """Fixtures: one strict build of the real guide per session, a local server, and headless Chromium."""
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import shutil
-import threading
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from sitebuild import ROOT, mkdocs
+from sitebuild import ROOT, mkdocs, serve_directory
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -29,22 +25,6 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(built):
     return built.site
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve_directory(directory, handler=QuietHandler):
-    """A static server for a built site on 127.0.0.1 and a free port; yields its base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
 
 
 @pytest.fixture(scope="session")

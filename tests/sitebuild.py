@@ -1,10 +1,18 @@
-"""Building the real guide, or a changed copy of it, exactly as `mkdocs build --strict` does."""
+"""Test helpers: building the real guide (or a changed copy) exactly as `mkdocs build --strict` does,
+serving a built site, and searching it like a person."""
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +51,7 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     """
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copy(ROOT / "tags.yml", dest / "tags.yml")
+    shutil.copytree(ROOT / "snippets", dest / "snippets")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
@@ -59,15 +68,76 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     return dest / "mkdocs.yml"
 
 
+# Fixture articles cite a made-up page on a reserved example domain, never a real body.
+SOURCE = {"publisher": "Example Health Body", "title": "A fixture page", "url": "https://health.example.org/fixture-page/",
+          "checked": "2026-11-01"}
+
+
 def article(title: str, description: str = "A test article.", tags=("pacing",), body: str = "", **extra) -> str:
     """Front matter and body of a valid article, for fixture sites."""
     meta = {"title": title, "description": description, "tags": list(tags),
-            "published": "2026-10-01", "reviewed": "2026-11-01", **extra}
+            "published": "2026-10-01", "reviewed": "2026-11-01", "sources": [SOURCE], **extra}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + (body or "Some words.\n")
 
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory, handler=QuietHandler):
+    """A static server for a built site on 127.0.0.1 and a free port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def search(page, query: str) -> list[str]:
+    """Open search from the header as a reader does ("/" or the button), type, and wait for the
+    answer; return the result links, best first."""
+    box = page.locator("#guide-search-input")
+    if not box.is_visible():
+        page.keyboard.press("/")
+    box.fill("")
+    box.type(query, delay=20)
+    page.wait_for_function(
+        """q => document.getElementById('guide-search-status').textContent.includes('\u201c' + q + '\u201d')
+               && !document.getElementById('guide-search').querySelector('[aria-busy]')""",
+        arg=query, timeout=10_000)
+    return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
 
 
 def pagefind_records(site: Path) -> list[dict]:
     """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
     from guide.search import records
     return records(site / "pagefind")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode("utf-8")
+
+
+def wait_for(url: str, predicate, what: str, seconds: float = 120) -> str:
+    """Poll a live server until a page satisfies `predicate`. A preview answers only after a rebuild
+    finishes, so a slow answer or a refused connection is one more try, not a failure."""
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not seen within {seconds} s at {url}")

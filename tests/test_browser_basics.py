@@ -6,24 +6,9 @@ from collections import Counter
 
 import pytest
 
-from sitebuild import pagefind_records
+from sitebuild import pagefind_records, search
 
 pytestmark = pytest.mark.browser
-
-
-def search(page, query: str) -> list[str]:
-    """Open search from the header as a reader does ("/" or the button), type, and wait for the
-    answer; return the result links, best first."""
-    box = page.locator("#guide-search-input")
-    if not box.is_visible():
-        page.keyboard.press("/")
-    box.fill("")
-    box.type(query, delay=20)
-    page.wait_for_function(
-        """q => document.getElementById('guide-search-status').textContent.includes('\u201c' + q + '\u201d')
-               && !document.getElementById('guide-search').querySelector('[aria-busy]')""",
-        arg=query, timeout=10_000)
-    return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
 
 
 def test_home_article_and_search_make_no_foreign_requests(visit):

@@ -60,3 +60,35 @@ def test_bad_guide_setting_names_the_setting(tmp_path):
     assert build.returncode != 0
     assert "extra.guide.related" in build.output and "cout" in build.output
     assert "Traceback" not in build.output
+
+
+def test_hooks_in_reverse_order_build_identical_pages(tmp_path, site):
+    config = copy_project(tmp_path, config_edit=lambda c: c.update(hooks=list(reversed(c["hooks"]))))
+    build = mkdocs(config, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    forward = {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}
+    reverse = {p.relative_to(build.site): p.read_bytes() for p in build.site.rglob("*.html")}
+    assert forward.keys() == reverse.keys()
+    assert [str(p) for p in forward if forward[p] != reverse[p]] == []
+
+
+def test_plain_file_urls_resolve_everywhere(tmp_path):
+    """use_directory_urls: false (as Material's offline plugin sets it): every internal link lands on a file."""
+    config = copy_project(tmp_path, config_edit=lambda c: c.update(use_directory_urls=False))
+    build = mkdocs(config, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    broken, checked = [], 0
+    for path in build.site.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        for a in soup.select("a[href]"):
+            href = a["href"].split("#")[0].split("?")[0]
+            if not href or ":" in href or href.startswith("//"):
+                continue
+            # The 404 page links from the site root: it is served at any depth.
+            target = (build.site / href.lstrip("/")) if href.startswith("/") else (path.parent / href).resolve()
+            checked += 1
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{path.relative_to(build.site)} -> {a['href']}")
+    assert checked > 500 and broken == []
+    cards = BeautifulSoup((build.site / "pacing/index.html").read_text(), "html.parser").select(".guide-card__link")
+    assert cards and all(c["href"].endswith(".html") for c in cards)

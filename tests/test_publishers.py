@@ -9,10 +9,9 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from guide import reference
-from conftest import serve_directory
-from sitebuild import ROOT, article, copy_project, env, mkdocs, pagefind_records
-from test_browser_basics import search
+from guide import pages, reference
+from guide import site as site_mod
+from sitebuild import ROOT, SOURCE, article, copy_project, env, mkdocs, pagefind_records, search, serve_directory
 
 GOOD = "Rest, pacing, energy and fatigue. " * 30
 
@@ -36,6 +35,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
     expected = [
         "content/pacing/yaml.md: front matter: is not valid YAML at line 4",
         "content/pacing/no-title.md: title: is required",
+        "content/pacing/no-title.md: sources: is required for every article",
         "content/pacing/no-description.md: description: is required",
         "content/pacing/typo.md: taggs: unknown key (did you mean `tags`?)",
         "content/pacing/bad-date.md: reviewed: '2026-13-45' is not a date (write it as YYYY-MM-DD",
@@ -47,7 +47,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
     ]
     for line in expected:
         assert line in out, line
-    assert "The guide has 10 content problems" in out
+    assert "The guide has 11 content problems" in out
 
 
 HOSTILE_TITLE = """Care <b onclick="alert(1)">now</b> & 'more' "quotes\""""
@@ -146,21 +146,31 @@ def test_make_new_scaffolds_a_page_that_builds(tmp_path):
     # Published with the scaffold's example text still in place: refused, naming what to replace.
     for path in (new, sheet):
         path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("draft:")) + "\n")
+    new.write_text(new.read_text().replace("sources: []", "sources:\n  - " + json.dumps(SOURCE)))
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode != 0 and "Traceback" not in build.output
-    assert "content/pacing/brand-new-article.md: description: still has the scaffold's example text" in build.output
+    assert "content/pacing/brand-new-article.md: front matter: still has the scaffold's example text" in build.output
+    assert "content/pacing/brand-new-article.md: body: still has the scaffold's example text" in build.output
     assert "content/worksheets/brand-new-worksheet.md: body: still has the scaffold's example text" in build.output
-    # Once written, it builds and is published.
-    new.write_text(new.read_text().replace("One sentence, up to 160 characters, saying what the reader gets from this page.", "How to rest well.")
-                   .replace("The first thing a reader should take away.", "Rest first."))
-    sheet.write_text(sheet.read_text().replace("One sentence, up to 160 characters, saying what the worksheet helps with.", "Plan a Sunday.")
-                     .replace("Two or three plain sentences on how to use this worksheet", "Fill this in"))
+    # Every piece of example text counts: replacing all but one still refuses the page.
+    for path in (new, sheet):
+        text = path.read_text()
+        for i, example in enumerate(pages.SCAFFOLD_TEXT.values()):
+            text = text.replace(example, f"Own words number {i}.")
+        path.write_text(text.replace("Own words number 7.", pages.SCAFFOLD_TEXT["style"]) if path == new else text)
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and repr(pages.SCAFFOLD_TEXT["style"]) in build.output
+    new.write_text(new.read_text().replace(pages.SCAFFOLD_TEXT["style"], "Own words."))
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert (build.site / "pacing/brand-new-article/index.html").exists()
     bad = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "nope", "--title", "X"],
                          cwd=tmp_path, env=env(), capture_output=True, text=True)
     assert bad.returncode != 0 and "no section 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+    none = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "", "--title", "X"],
+                          cwd=tmp_path, env=env(), capture_output=True, text=True)
+    assert none.returncode != 0 and "SECTION is missing (use one of: body-and-health, communication" in none.stderr
+    assert not (tmp_path / "content/x.md").exists()
 
 
 def test_drafts_are_left_out_of_build_search_related_and_cards(tmp_path):
@@ -193,7 +203,7 @@ def test_new_article_appears_in_section_search_tags_and_related_lists(tmp_path):
 
 def test_review_dates_show_and_report_lists_overdue(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/old.md": article("An old article", body=GOOD).replace("published: '2026-10-01'", "published: '2020-01-01'").replace("reviewed: '2026-11-01'", "reviewed: '2021-06-01'")})
-    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-11-23"})
+    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-12-01"})
     assert build.returncode == 0, build.output
     meta = BeautifulSoup((build.site / "pacing/old/index.html").read_text(), "html.parser").select_one(".guide-review").get_text(" ", strip=True)
     assert "Last reviewed 1 June 2021" in meta and "Next review due 1 June 2024" in meta
@@ -203,7 +213,7 @@ def test_review_dates_show_and_report_lists_overdue(tmp_path):
     assert "review-report" not in json.dumps(pagefind_records(build.site))
     home = BeautifulSoup((build.site / "index.html").read_text(), "html.parser")
     assert not home.select('.md-nav a[href*="review-report"]')
-    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-11-23", "STRICT_REVIEW": "1"})
+    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-12-01", "STRICT_REVIEW": "1"})
     assert strict.returncode != 0 and "Traceback" not in strict.output
     assert "content/pacing/old.md: reviewed: review overdue since 2024-06-01" in strict.output
 
@@ -213,16 +223,14 @@ def test_readme_front_matter_reference_matches_the_schema():
     assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
 
 
-def test_duplicate_keys_and_tabs_are_named(tmp_path):
-    cfg = copy_project(tmp_path, {
-        "content/pacing/dupe.md": article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"),
-        "content/pacing/tabs.md": "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n",
-    })
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "content/pacing/dupe.md: front matter: is not valid YAML at line 5" in build.output
-    assert "the key 'worksheets' appears twice (keep one)" in build.output
-    assert "content/pacing/tabs.md: front matter: is not valid YAML at line 5" in build.output and "indent with spaces" in build.output
+def test_duplicate_keys_and_tabs_are_named():
+    """Validation messages need no build: the same `pages.load` the build calls, in-process."""
+    dupe = pages.load("pacing/dupe.md", article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"), "content/pacing/dupe.md")
+    tabs = pages.load("pacing/tabs.md", "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n", "content/pacing/tabs.md")
+    assert [str(p) for p in dupe.problems] == [
+        "content/pacing/dupe.md: front matter: is not valid YAML at line 5, column 1: the key 'worksheets' appears twice (keep one) "
+        "(check quotes, colons and indentation; quote text that contains ': ')"]
+    assert str(tabs.problems[0]).startswith("content/pacing/tabs.md: front matter: is not valid YAML at line 5") and "indent with spaces" in str(tabs.problems[0])
 
 
 def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
@@ -237,7 +245,10 @@ def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
 
 
 def test_tag_list_problems_are_clear(tmp_path):
-    cfg = copy_project(tmp_path, {"tags.yml": "pacing: [not, a, string]\n"})
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "tags.yml: -: must map each tag to a one-line meaning" in build.output
+    bad = tmp_path / "tags.yml"
+    bad.write_text("pacing: [not, a, string]\n")
+    assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
+        "tags.yml: -: must map each tag to a one-line meaning (one `tag: meaning` per line)"]
+    assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
+    bad.write_bytes(b"pacing: caf\xe9\n")
+    assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])

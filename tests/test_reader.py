@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import QuietHandler, serve_directory
-from test_browser_basics import search
+from sitebuild import QuietHandler, search, serve_directory
+
 
 pytestmark = pytest.mark.browser
 
@@ -154,7 +154,7 @@ def test_every_page_on_a_phone_is_private_fits_and_has_big_enough_targets(browse
 SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
   .filter(el => {
     const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[hidden], .md-search')) return false;
+    if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[hidden], dialog:not([open])')) return false;
     if (el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox') && el.closest('label, .guide-ws__check')) return false;
     const inline = el.tagName === 'A' && s.display === 'inline' && el.parentElement.closest('p, li, td, dd');
     return !inline && (r.width < 24 || r.height < 24);

@@ -5,7 +5,6 @@ import base64
 import json
 import hashlib
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,11 +15,9 @@ from bs4 import BeautifulSoup
 
 import guide.search
 from guide.pages import load
-from guide.site import collect
+from guide.site import Site
 
-from conftest import QuietHandler, serve_directory
-from sitebuild import ROOT, article, copy_project, env, pagefind_records
-from test_browser_basics import search
+from sitebuild import ROOT, QuietHandler, article, copy_project, env, free_port, pagefind_records, search, serve_directory
 from test_reader import axe_violations, top_pages
 
 # ---- which pages, and what the template marks up (units) -----------------------------------------
@@ -49,16 +46,12 @@ def test_entry_escapes_front_matter_text_and_carries_boost():
     assert guide.search.entry(page_info("pacing/a.md"), "Pacing")["boost"] is None
 
 
-def test_a_result_is_labelled_with_its_top_folder():
-    sources = {
-        "index.md": "---\ntitle: Home\ndescription: Home page.\n---\nHi.\n",
-        "pacing/index.md": "---\ntitle: Pacing and rest\ndescription: Section.\n---\nHi.\n",
-        "pacing/a.md": article("A"),
-    }
-    site, problems = collect(sources, {"pacing": "Pacing"}, "content/", False)
-    assert problems == []
-    assert guide.search.section_label(site, site.pages["pacing/a.md"], "Closer Again") == "Pacing and rest"
-    assert guide.search.section_label(site, site.pages["index.md"], "Closer Again") == "Closer Again"
+def test_a_result_is_labelled_with_its_folder():
+    home = load("index.md", "---\ntitle: Home\ndescription: Home page.\n---\nHi.\n", "content/index.md").page
+    section = load("pacing/index.md", "---\ntitle: Pacing and rest\ndescription: Section.\n---\nHi.\n", "content/pacing/index.md").page
+    site = Site({p.src_uri: p for p in (home, section, page_info("pacing/a.md"))}, {"pacing": "Pacing"})
+    assert guide.search.section_label(site, site.pages["pacing/a.md"]) == "Pacing and rest"
+    assert guide.search.section_label(site, home) is None
 
 
 def test_index_site_indexes_marked_pages_only(tmp_path):
@@ -141,7 +134,7 @@ QUESTIONS = {
     "my wife is also my carer": "consent/when-your-partner-is-your-carer/",
     "best time of day to be intimate": "pacing/finding-good-windows/",
     "taking things slowly step by step": "pacing/pacing-ladder/",
-    "chest pains during sex": "pacing/setbacks-and-warning-signs/",
+    "chest pains during sex": ("pacing/setbacks-and-warning-signs/", "conditions/heart-conditions/"),  # both answer it
     "bleeding after sex": "pacing/setbacks-and-warning-signs/",
     "how do I bring up sex after surgery": "communication/starting-the-conversation/",
     "my partner never listens to me": "communication/listening-and-reflecting/",
@@ -167,9 +160,13 @@ QUESTIONS = {
 }
 
 
+def answers(expected) -> tuple[str, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
 def test_there_are_at_least_thirty_questions():
     assert len(QUESTIONS) >= 30
-    assert len(set(QUESTIONS.values())) >= 25  # spread over the guide, not one page asked 30 ways
+    assert len({answers(e)[0] for e in QUESTIONS.values()}) >= 25  # spread over the guide, not one page asked 30 ways
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +180,35 @@ def search_page(browser, server):
 
 @pytest_browser
 def test_readers_questions_find_their_answer_in_the_top_five(search_page):
-    misses = {q: top_pages(search_page, q) for q, expected in QUESTIONS.items()}
-    misses = {q: got for q, got in misses.items() if QUESTIONS[q] not in got}
-    found = len(QUESTIONS) - len(misses)
-    print(f"\nquestions answered in the top 5: {found}/{len(QUESTIONS)}; missed: {misses}")
-    assert found / len(QUESTIONS) >= 0.9, misses
+    found = {q: top_pages(search_page, q) for q in QUESTIONS}
+    misses = {q: got for q, got in found.items() if not set(answers(QUESTIONS[q])) & set(got)}
+    hits = len(QUESTIONS) - len(misses)
+    print(f"\nquestions answered in the top 5: {hits}/{len(QUESTIONS)}; missed: {misses}")
+    assert hits / len(QUESTIONS) >= 0.9, misses
+
+
+# The Conditions section: the words readers use for their condition or treatment find its page first.
+CONDITIONS = {
+    "heart attack": "conditions/heart-conditions/",
+    "bypass": "conditions/heart-conditions/",
+    "stoma": "conditions/bowel-cancer-and-stoma/",
+    "prostate": "conditions/prostate-cancer/",
+    "chemo": "conditions/during-cancer-treatment/",
+    "stroke": "conditions/stroke-and-brain-injury/",
+    "diabetes": "conditions/diabetes/",
+    "Parkinson's": "conditions/ms-and-parkinsons/",
+    "MS": "conditions/ms-and-parkinsons/",
+    "hip replacement": "conditions/joint-replacement-and-arthritis/",
+    "menopause": "conditions/treatment-induced-menopause/",
+    "viagra": "conditions/erection-problems/",
+    "impotence": "conditions/erection-problems/",
+}
+
+
+@pytest_browser
+@pytest.mark.parametrize("query, expected", CONDITIONS.items())
+def test_condition_words_find_their_page_in_the_top_three(search_page, query, expected):
+    assert expected in top_pages(search_page, query, n=3)
 
 
 @pytest_browser
@@ -314,12 +335,6 @@ def test_search_works_under_the_strict_content_security_policy(browser, site):
 
 
 # ---- `make serve` gets the same search ----------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest_browser

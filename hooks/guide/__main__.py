@@ -8,26 +8,60 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pages, readability, reference, scaffold
+from . import readability, reference, scaffold
 
 
-def check(paths: list[str]) -> int:
-    root = Path("content")
-    files = [Path(p) for p in paths] or sorted(root.rglob("*.md"))
-    bad = 0
-    for f in files:
-        rel = f.resolve().relative_to(root.resolve()).as_posix()
-        loaded = pages.load(rel, f.read_text(encoding="utf-8"), str(f))
-        msgs = [f"{p.field}: {p.message}" for p in loaded.problems]
-        if loaded.page and loaded.page.kind == "article":
-            msgs += readability.article_problems(loaded.page.body)
-            s = readability.scores(loaded.page.body)
-            print(f"{f}: {s['words']} words, grade {s['grade']:.1f}, ease {s['ease']:.1f}")
-        for m in msgs:
-            print(f"{f}: {m}")
-        bad += bool(msgs)
-    print(f"{len(files)} file(s) checked, {bad} with problems")
-    return 1 if bad else 0
+def check(argv: list[str]) -> int:
+    """`make check`: exactly the build's validation (site.read, the function the hooks call), then the
+    plain-language report. The rule: what stops the build fails the check; the plain-language numbers
+    (words, reading grade and ease, Key points) are warnings, printed with the fix.
+
+    usage: python -m guide check [-f mkdocs.yml] [FILES...]  (FILES narrows the report, not the checks)
+    """
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.structure.files import get_files
+
+    from . import site as site_mod
+    from .dates import today  # noqa: F401  (GUIDE_TODAY is honoured by the schema's checks)
+    from .settings import read as read_settings
+
+    argv = list(argv)
+    config_file = _take(argv, "-f", "mkdocs.yml")
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    try:
+        config = load_config(config_file)
+    except ConfigurationError as e:
+        print(f"{config_file}: {e}", file=sys.stderr)
+        return 1
+    root = Path(config_file).resolve().parent
+    settings = read_settings(config.extra, config.config_file_path)
+    docs = Path(config.docs_dir).resolve()
+    prefix = (docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/"
+    files = get_files(config)
+    sources = [site_mod.Source(f.src_uri, f.content_bytes, f.url) for f in files.documentation_pages()]
+    tags_path = root / settings.tags_file
+    site, problems = site_mod.read(sources, tags_path, prefix, settings.tags_file, serving=True,
+                                   section_order=site_mod.section_order(config.nav or []))
+    wanted = {Path(p).resolve() for p in argv}
+    warnings = 0
+    for uri, page in sorted(site.pages.items()):
+        if page.kind != "article" or (wanted and (docs / uri).resolve() not in wanted):
+            continue
+        s = readability.scores(page.body)
+        print(f"{prefix}{uri}: {s['words']} words, grade {s['grade']:.1f}, ease {s['ease']:.1f}")
+        for message in readability.article_problems(page.body):
+            print(f"{prefix}{uri}: warning: {message}")
+            warnings += 1
+    if wanted:  # only the named files' problems; a cross-page problem names the file it is in
+        problems = [p for p in problems if (root / p.path).resolve() in wanted]
+    for p in sorted(set(problems)):
+        print(f"{p}", file=sys.stderr)
+    print(f"{len(sources)} page(s) checked: {len(set(problems))} problem(s) that stop the build, "
+          f"{warnings} plain-language warning(s)")
+    return 1 if problems else 0
 
 
 def build(argv: list[str]) -> int:

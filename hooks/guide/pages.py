@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -11,17 +12,33 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
-from . import schema
+from . import fields as field_types, schema
 from .problems import Problem
 
-SPECIAL_TOP = {"index.md": "home"}
-# Sentences `make new` writes for the publisher to replace (scaffold.py fills its templates from
-# here); a published page still holding one is not finished.
+# The folders and files with a meaning of their own, named once. The docs folder (content/) and the
+# tag list (tags.yml) are settings: mkdocs.yml's docs_dir and extra.guide.tags_file.
+INDEX = "index.md"  # a folder's landing page; the top one is the home page
+ABOUT = "about"  # about pages: editorial policy, sources, disclaimer
+WORKSHEETS = "worksheets"  # one file per worksheet; its index lists them all
+NOT_SECTIONS = (ABOUT, WORKSHEETS)  # folders with an index.md that are not article sections
+SPECIAL_TOP = {INDEX: "home"}
+SOURCES_HEADING = re.compile(r"^##\s+Sources\s*$", re.M)
+# Every piece of example text `make new` writes for the publisher to replace (scaffold.py fills its
+# templates from here); a published page still holding any one of them is not finished.
 SCAFFOLD_TEXT = {
     "article_description": "One sentence, up to 160 characters, saying what the reader gets from this page.",
     "worksheet_description": "One sentence, up to 160 characters, saying what the worksheet helps with.",
     "first_point": "The first thing a reader should take away.",
+    "second_point": "The second thing a reader should take away.",
+    "third_point": "The third thing a reader should take away.",
+    "who_for": "Who this page is for, and what it covers.",
+    "heading": "A plain heading",
+    "style": "Short paragraphs, short sentences, everyday words.",
+    "care_team": "Talk to your doctor, nurse or care team about (replace this sentence).",
     "worksheet_guidance": "Two or three plain sentences on how to use this worksheet, alone or with a partner.",
+    "worksheet_intro": "When and how to fill this in, in one sentence.",
+    "field_scale": "How is your energy today? (example field)",
+    "field_lines": "Something that helped (example field)",
 }
 PLACEHOLDERS = tuple(SCAFFOLD_TEXT.values())
 
@@ -62,11 +79,11 @@ def kind_of(src_uri: str) -> str:
         return SPECIAL_TOP[src_uri]
     if len(parts) == 1:
         return "page"
-    if parts[-1] == "index.md":
+    if parts[-1] == INDEX:
         return "section"
-    if parts[0] == "about":
+    if parts[0] == ABOUT:
         return "about"
-    if parts[0] == "worksheets":
+    if parts[0] == WORKSHEETS:
         return "worksheet"
     return "article"
 
@@ -84,6 +101,7 @@ class PageInfo:
     kind: str
     meta: schema.PageMeta
     body: str  # Markdown after the front matter
+    url: str  # the page's URL relative to the site root, as MkDocs made it (its File.url)
 
     # Cached: templates ask for these thousands of times in a large build.
     @functools.cached_property
@@ -93,12 +111,6 @@ class PageInfo:
     @functools.cached_property
     def slug(self) -> str:
         return PurePosixPath(self.src_uri).stem
-
-    @functools.cached_property
-    def url(self) -> str:
-        """The page's URL relative to the site root, as MkDocs makes it with directory URLs."""
-        p = PurePosixPath(self.src_uri)
-        return (str(p.parent) + "/" if p.name == "index.md" else str(p.with_suffix("")) + "/").lstrip("./")
 
     @functools.cached_property
     def words(self) -> int:
@@ -115,32 +127,67 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load(src_uri: str, text: str, shown_path: str) -> Loaded:
+BOM = "\ufeff"
+
+
+def decode(raw: bytes | str, shown_path: str) -> tuple[str | None, list[Problem]]:
+    """A file's text, or the one problem that keeps it from being a page at all.
+
+    A UTF-8 byte-order mark is accepted everywhere (MkDocs reads files as utf-8-sig too).
+    """
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return None, [Problem(shown_path, "-", f"is not UTF-8 text (byte {e.start}; save the file as UTF-8 in your editor)")]
+    text = raw.removeprefix(BOM)
+    if not text.strip():
+        return None, [Problem(shown_path, "-", "is empty (start it with front matter between two `---` lines; `make new` writes one)")]
+    lines = text.splitlines()
+    if lines[0].rstrip() != "---":
+        return None, [Problem(shown_path, "-", "has no front matter (the first line must be `---`, then the keys, then `---`)")]
+    if not any(line.rstrip() == "---" for line in lines[1:]):
+        return None, [Problem(shown_path, "-", "front matter is not closed (add a line `---` after the last key)")]
+    return text, []
+
+
+def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Loaded:
     """Parse and check one page's front matter; every problem is returned, none raised."""
+    text, problems = decode(raw, shown_path)
+    if text is None:
+        return Loaded(None, problems)
     try:
         post = frontmatter.loads(text, handler=_Handler())
     except yaml.YAMLError as e:
         return Loaded(None, [Problem(shown_path, "front matter", _yaml_message(e))])
+    if not isinstance(post.metadata, dict):
+        return Loaded(None, [Problem(shown_path, "front matter", "must be `key: value` lines (see the README's front-matter reference)")])
     raw = dict(post.metadata)
     kind = kind_of(src_uri)
+    required = [k for k in schema.REQUIRED[kind] if not (raw.get("draft") is True and k in schema.DRAFT_MAY_LACK)]
     problems = [Problem(shown_path, k, f"is required for {_kind_name(kind)} (add `{k}:` to the front matter)")
-                for k in schema.REQUIRED[kind] if raw.get(k) in (None, "", [])]
-    if kind != "worksheet":
-        for k in ("worksheet", "section"):
-            if k in raw:
-                problems.append(Problem(shown_path, k, "is only for worksheets in content/worksheets/ (remove it)"))
+                for k in required if raw.get(k) in (None, "", [])]
+    for k, kinds in schema.ONLY_FOR.items():
+        if k in raw and kind not in kinds:
+            where = {"worksheet": "worksheets in content/worksheets/", "article": "articles", "section": "section pages (<folder>/index.md)"}
+            problems.append(Problem(shown_path, k, f"is only for {' and '.join(where[x] for x in kinds)} (remove it)"))
     try:
         meta = schema.PageMeta.model_validate(raw)
     except ValidationError as e:
         missing_done = {p.field for p in problems}
         problems += [p for p in (_from_pydantic(shown_path, err) for err in e.errors()) if p.field not in missing_done]
         return Loaded(None, problems)
-    for field_name, text in (("description", meta.description), ("body", post.content)):
-        if not meta.draft and any(p in text for p in PLACEHOLDERS):  # a draft may still hold them
-            problems.append(Problem(shown_path, field_name, "still has the scaffold's example text (replace it with your own)"))
+    if not meta.draft:  # a draft may still hold the scaffold's examples
+        front = text[: len(text) - len(post.content)]
+        for field_name, where in (("front matter", front), ("body", post.content)):
+            left = [p for p in PLACEHOLDERS if p in where]
+            if left:
+                problems.append(Problem(shown_path, field_name, f"still has the scaffold's example text {left[0]!r} (replace it with your own)"))
+    if kind == "article" and SOURCES_HEADING.search(post.content):
+        problems.append(Problem(shown_path, "body", "has a `## Sources` list (move each source into the `sources:` front matter; the build shows the list)"))
     if meta.published and meta.reviewed and meta.reviewed < meta.published:
         problems.append(Problem(shown_path, "reviewed", f"{meta.reviewed} is before published {meta.published} (a review comes after publication)"))
-    return Loaded(None if problems else PageInfo(src_uri, kind, meta, post.content), problems)
+    return Loaded(None if problems else PageInfo(src_uri, kind, meta, post.content, url), problems)
 
 
 def _kind_name(kind: str) -> str:
@@ -184,8 +231,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
 
 
 def _type_keys(type_name: str) -> list[str]:
-    cls = next(c for c in schema._Field.__subclasses__() if c.model_fields["type"].annotation.__args__[0] == type_name)
-    return list(cls.model_fields)
+    return list(field_types.REGISTRY[type_name].model_fields)
 
 
 def _from_pydantic(path: str, err: dict) -> Problem:

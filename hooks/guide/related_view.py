@@ -1,12 +1,10 @@
-"""From the site to the ranking's input, and from suggestions to what the related list shows."""
+"""From the site to the ranking's input, and why a suggestion is shown."""
 from __future__ import annotations
-
-from markupsafe import escape
 
 from . import related
 from .settings import RelatedSettings
 from .site import Site
-from .views import card, section_name
+from .views import section_name
 
 
 def docs(site: Site, settings: RelatedSettings) -> list[related.Doc]:
@@ -40,11 +38,3 @@ def hint(site: Site, s: related.Suggestion) -> str:
     if s.same_section:
         return f"More in {section_name(site, site.pages[s.key].section)}"
     return "On a similar theme"
-
-
-def items(site: Site, suggestions: list[related.Suggestion]) -> list[dict]:
-    out = []
-    for s in suggestions:
-        page = site.pages[s.key]
-        out.append({**card(page), "section_name": section_name(site, page.section), "hint": escape(hint(site, s))})
-    return out

@@ -9,6 +9,7 @@ from markupsafe import escape
 
 from .problems import Problem
 from .site import Site
+from .dates import add_years, long
 from .views import review_status
 
 REPORT_URI = "review-report.md"
@@ -21,16 +22,18 @@ def rows(site: Site, years: int, soon_days: int, today: dt.date) -> list[dict]:
     for page in site.pages.values():
         status = review_status(page, years, soon_days, today)
         if status:
-            out.append({"path": page.src_uri, "title": page.meta.title, "url": page.url, **status})
+            stale = [src for src in page.meta.sources if add_years(src.checked, years) < today]
+            out.append({"path": page.src_uri, "title": page.meta.title, "url": page.url, "stale_sources": stale, **status})
     return sorted(out, key=lambda r: (r["due"], r["path"]))
 
 
-def to_csv(report: list[dict]) -> str:
+def to_csv(report: list[dict], shown_prefix: str = "content/") -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["path", "title", "reviewed", "next_review_due", "status", "days_left"])
+    writer.writerow(["path", "title", "reviewed", "next_review_due", "status", "days_left", "sources_to_recheck"])
     for r in report:
-        writer.writerow([f"content/{r['path']}", _cell(r["title"]), r["reviewed"], r["due"], r["state"], r["days_left"]])
+        writer.writerow([f"{shown_prefix}{r['path']}", _cell(r["title"]), r["reviewed"], r["due"], r["state"], r["days_left"],
+                         len(r["stale_sources"])])
     return buf.getvalue()
 
 
@@ -39,9 +42,10 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date) -> str:
+def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date, locale: str = "en") -> str:
     overdue = [r for r in report if r["state"] == "overdue"]
     soon = [r for r in report if r["state"] == "soon"]
+    recheck = sum(len(r["stale_sources"]) for r in report)
     lines = [
         "---",
         "title: Review report",
@@ -51,19 +55,22 @@ def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date) 
         "  exclude: true",
         "---",
         "",
-        f"Built on {today:%-d %B %Y}. Every page is reviewed at least every {years} years; "
+        f"Built on {long(today, locale)}. Every page is reviewed at least every {years} years; "
         f"'soon' means due within {soon_days} days. [Download as CSV]({CSV_NAME}).",
         "",
-        f"**{len(overdue)} overdue · {len(soon)} due soon · {len(report)} reviewed pages in all.**",
+        f"**{len(overdue)} overdue · {len(soon)} due soon · {len(report)} reviewed pages in all · "
+        f"{recheck} source{'s' if recheck != 1 else ''} checked more than {years} years ago.**",
         "",
-        "| Page | Last reviewed | Next review due | Status |",
-        "|---|---|---|---|",
+        "| Page | Last reviewed | Next review due | Status | Sources to re-check |",
+        "|---|---|---|---|---|",
     ]
     for r in report:
         # Titles are publisher text: escape them, and keep pipes from breaking the table.
         title = str(escape(r["title"])).replace("|", "&#124;")
         state = {"overdue": "**Overdue**", "soon": "Due soon", "ok": "Up to date"}[r["state"]]
-        lines.append(f"| [{title}]({r['path']}) | {r['reviewed']} | {r['due']} | {state} |")
+        stale = "<br>".join(f"{escape(src.publisher)}: [{escape(src.title)}]({src.url}) (checked {src.checked})".replace("|", "&#124;")
+                            for src in r["stale_sources"])
+        lines.append(f"| [{title}]({r['path']}) | {r['reviewed']} | {r['due']} | {state} | {stale or '–'} |")
     return "\n".join(lines) + "\n"
 
 

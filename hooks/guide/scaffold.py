@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .pages import SCAFFOLD_TEXT
-from .views import today
+from .dates import today
+from .pages import NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS
 
 ARTICLE = """---
 title: {title}
@@ -19,27 +19,27 @@ keywords: []
 published: {today}
 reviewed: {today}
 draft: true  # shown by `make serve` only; delete this line to publish
+# Before publishing, list the pages your facts come from (the build shows them as the sources list):
+# sources:
+#   - publisher: NHS
+#     title: The page's own title
+#     url: https://www.nhs.uk/the-specific-page/
+#     checked: {today}
+sources: []
 ---
 
 !!! abstract "Key points"
     - {first_point}
-    - The second.
-    - The third.
+    - {second_point}
+    - {third_point}
 
-Who this page is for, and what it covers.
+{who_for}
 
-## A plain heading
+## {heading}
 
-Short paragraphs, short sentences, everyday words.
+{style}
 
-## When to get help
-
-Talk to your doctor, nurse or care team about ... In an emergency, call your emergency number,
-such as 999 in the UK or 911 in the US.
-
-## Sources
-
-- [NHS](https://www.nhs.uk/)
+{care_team}
 """
 
 WORKSHEET = """---
@@ -51,10 +51,10 @@ published: {today}
 reviewed: {today}
 draft: true  # shown by `make serve` only; delete this line to publish
 worksheet:
-  intro: When and how to fill this in, in one sentence.
+  intro: {worksheet_intro}
   fields:
-    - {{type: scale, label: "How is your energy today?", min: 1, max: 5, low: "Very low", high: "Very good"}}
-    - {{type: lines, label: "Something that helped", rows: 3}}
+    - {{type: scale, label: "{field_scale}", min: 1, max: 5, low: "Very low", high: "Very good"}}
+    - {{type: lines, label: "{field_lines}", rows: 3}}
     - {{type: date, label: "Date"}}
 ---
 
@@ -67,13 +67,15 @@ def slugify(title: str) -> str:
 
 
 def create(kind: str, section: str, title: str, content: Path = Path("content"), tags_file: Path = Path("tags.yml")) -> Path:
-    if not (content / section / "index.md").exists() or section in ("about", "worksheets"):
-        sections = sorted(p.parent.name for p in content.glob("*/index.md") if p.parent.name not in ("about", "worksheets"))
-        raise ValueError(f"no section {section!r} (use one of: {', '.join(sections)}; a new section needs {content}/<name>/index.md and a nav line)")
+    sections = sorted(p.parent.name for p in content.glob("*/index.md") if p.parent.name not in NOT_SECTIONS)
+    if section not in sections:
+        what = "SECTION is missing" if not section.strip() else f"no section {section!r}"
+        raise ValueError(f"{what} (use one of: {', '.join(sections)}, e.g. make new SECTION={sections[0] if sections else 'pacing'} TITLE=\"...\"; "
+                         f"a new section needs {content}/<name>/index.md and a nav line)")
     slug = slugify(title)
     if not slug:
         raise ValueError("the title needs at least one letter or number")
-    folder = content / ("worksheets" if kind == "worksheet" else section)
+    folder = content / (WORKSHEETS if kind == "worksheet" else section)
     target = folder / f"{slug}.md"
     if target.exists():
         raise ValueError(f"{target} already exists (choose another title)")

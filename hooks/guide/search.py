@@ -45,20 +45,20 @@ def searchable(page: PageInfo) -> bool:
     return not page.meta.draft and not (page.meta.search and page.meta.search.exclude)
 
 
-def section_label(site: Site, page: PageInfo, site_name: str) -> str:
-    """Where a result lives, as readers know it: the title of the top folder's landing page
-    (a worksheet is under "Worksheets", whatever section it serves); pages at the top, the site."""
+def section_label(site: Site, page: PageInfo) -> str | None:
+    """Where a result lives, as readers know it: the title of its folder's landing page (a worksheet
+    is under "Worksheets", whatever section it serves); None for the home page and other top pages."""
     folder = section_of(page.src_uri)
-    return section_name(site, folder) if folder else site_name
+    return section_name(site, folder) if folder else None
 
 
-def entry(page: PageInfo, section: str) -> dict | None:
+def entry(page: PageInfo, section: str | None) -> dict | None:
     """What the page template marks up for the indexer, escaped; None keeps the page out of search."""
     if not searchable(page):
         return None
     boost = page.meta.search.boost if page.meta.search else 1.0
     return {
-        "section": escape(section),
+        "section": escape(section) if section else None,
         "keywords": escape(", ".join(page.meta.keywords)),
         "keyword_weight": KEYWORD_WEIGHT,
         "boost": Markup(f"{boost:g}") if boost != 1.0 else None,

@@ -21,6 +21,10 @@ class RelatedSettings(base.Config):
 
 class GuideSettings(base.Config):
     tags_file = c.Type(str, default="tags.yml")
+    urgent_help = c.Type(str, default="snippets/urgent-help.md")  # shown once on every article
+    # Dates for readers (Babel locale, e.g. en_GB); empty: follow theme.language. Material has one
+    # English ("en", US dates); a UK guide sets en_GB here.
+    date_locale = c.Type(str, default="")
     review_years = c.Type(int, default=3)
     review_soon_days = c.Type(int, default=90)
     related = c.SubConfig(RelatedSettings)

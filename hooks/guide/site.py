@@ -10,10 +10,19 @@ from pathlib import Path
 
 import yaml
 
-from .pages import PageInfo, load
+from .pages import INDEX, NOT_SECTIONS, WORKSHEETS, PageInfo, load
 from .problems import Problem
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as the build sees it: its place under the docs folder, its bytes, its URL."""
+
+    src_uri: str
+    raw: bytes | str
+    url: str
 
 
 @dataclass
@@ -21,14 +30,25 @@ class Site:
     pages: dict[str, PageInfo]  # by src_uri; drafts only when serving
     tags: dict[str, str]  # the allowed tags and what each means
     drafts: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)  # files that are not pages at all (not UTF-8...)
+    section_order: tuple[str, ...] = ()  # section folders in nav order
 
     def of_kind(self, *kinds: str) -> list[PageInfo]:
         return [p for p in self.pages.values() if p.kind in kinds]
 
     @functools.cached_property
     def sections(self) -> dict[str, PageInfo]:
-        """Section landing pages by folder name (asked for on every page: computed once)."""
+        """Folder landing pages by folder name (asked for on every page: computed once)."""
         return {p.src_uri.split("/")[0]: p for p in self.of_kind("section")}
+
+    @functools.cached_property
+    def members(self) -> dict[str, list[PageInfo]]:
+        """Each folder's pages in reading order (by title); worksheets are members of their folder,
+        not of the section they belong to, so a section page lists articles only."""
+        out: dict[str, list[PageInfo]] = {}
+        for p in sorted(self.of_kind("article", "about", "worksheet"), key=lambda p: (p.meta.title.casefold(), p.src_uri)):
+            out.setdefault(p.src_uri.split("/")[0], []).append(p)
+        return out
 
     @functools.cached_property
     def worksheet_users(self) -> dict[str, list[PageInfo]]:
@@ -40,15 +60,34 @@ class Site:
         return users
 
     def worksheet(self, slug: str) -> PageInfo | None:
-        return self.pages.get(f"worksheets/{slug}.md")
+        return self.pages.get(f"{WORKSHEETS}/{slug}.md")
 
 
-def load_tags(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    shown = str(path)
+def section_order(nav: list) -> tuple[str, ...]:
+    """Section folders in the order mkdocs.yml's nav lists their landing pages (plain config data)."""
+    found: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, str) and item.count("/") == 1 and item.endswith(f"/{INDEX}"):
+            found.append(item.split("/")[0])
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav)
+    return tuple(dict.fromkeys(found))
+
+
+def load_tags(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return {}, [Problem(shown, "-", "the tag list is missing (create it with one `tag: meaning` per line)")]
+    except UnicodeDecodeError:
+        return {}, [Problem(shown, "-", "is not UTF-8 text (save the file as UTF-8 in your editor)")]
     except yaml.YAMLError as e:
         return {}, [Problem(shown, "-", f"is not valid YAML: {getattr(e, 'problem', e)} (one `tag: meaning` per line)")]
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -56,34 +95,40 @@ def load_tags(path: Path) -> tuple[dict[str, str], list[Problem]]:
     return {str(k): v for k, v in data.items()}, []
 
 
-def collect(sources: dict[str, str], tags: dict[str, str], shown_prefix: str, serving: bool) -> tuple[Site, list[Problem]]:
-    """Read every page's source (src_uri -> text) into a Site, with every problem found on the way."""
-    problems: list[Problem] = []
+def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: str, serving: bool,
+         section_order: tuple[str, ...] = ()) -> tuple[Site, list[Problem]]:
+    """Every check the build makes, in one place: `mkdocs build`, `make serve` and `make check` call this.
+
+    Returns the site (drafts kept only when serving) and every problem found, none raised.
+    """
+    tags, problems = load_tags(tags_path, shown_tags)
     pages: dict[str, PageInfo] = {}
-    drafts = set()
-    for src_uri in sorted(sources):
-        loaded = load(src_uri, sources[src_uri], f"{shown_prefix}{src_uri}")
+    drafts, unreadable = set(), set()
+    for src in sorted(sources, key=lambda s: s.src_uri):
+        loaded = load(src.src_uri, src.raw, f"{shown_prefix}{src.src_uri}", src.url)
         problems += loaded.problems
+        if any(p.field == "-" for p in loaded.problems):
+            unreadable.add(src.src_uri)
         if loaded.page:
             if loaded.page.meta.draft:
-                drafts.add(src_uri)
+                drafts.add(src.src_uri)
                 if not serving:
                     continue
-            pages[src_uri] = loaded.page
-    site = Site(pages, tags, drafts)
-    problems += cross_checks(site, set(sources), shown_prefix)
+            pages[src.src_uri] = loaded.page
+    site = Site(pages, tags, drafts, unreadable, section_order)
+    problems += cross_checks(site, {s.src_uri for s in sources}, shown_prefix)
     return site, problems
 
 
 def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[Problem]:
-    """Checks that need every page: tags, pins, worksheet slugs, links, sections and titles.
+    """Checks that need every page: tags, pins, worksheet slugs, links, sections, groups and titles.
 
     Targets are checked against every source file, so a page with its own front-matter problem does
     not also make every pin and link to it look broken.
     """
     out: list[Problem] = []
-    sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith("/index.md")} - {"about", "worksheets"}
-    sheets = sorted(uri[len("worksheets/"):-3] for uri in all_sources if uri.startswith("worksheets/") and uri != "worksheets/index.md")
+    sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith(f"/{INDEX}")} - set(NOT_SECTIONS)
+    sheets = sorted(uri[len(WORKSHEETS) + 1:-3] for uri in all_sources if uri.startswith(f"{WORKSHEETS}/") and uri != f"{WORKSHEETS}/{INDEX}")
     titles: dict[str, str] = {}
     for uri, page in sorted(site.pages.items()):
         shown, meta = f"{shown_prefix}{uri}", page.meta
@@ -91,19 +136,25 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[P
         def bad(fieldname: str, message: str) -> None:
             out.append(Problem(shown, fieldname, message))
 
-        for i, tag in enumerate(meta.tags):
+        for i, tag in enumerate(meta.tags if site.tags else ()):  # no tag list: reported once, above
             if tag not in site.tags:
                 bad(f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
         for i, pin in enumerate(meta.related or []):
             if pin not in all_sources:
-                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from content/, e.g. consent/agreed-signals.md)")
+                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
             elif pin == uri:
                 bad(f"related[{i}]", "a page cannot be related to itself (remove it)")
         for i, slug in enumerate(meta.worksheets):
             if slug not in sheets:
-                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from content/worksheets/ without .md)")
+                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
         if page.kind == "worksheet" and meta.section not in sections:
             bad("section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
+        if page.kind == "article" and meta.group:
+            landing = site.sections.get(page.section or "")
+            allowed = landing.meta.groups if landing else []
+            if meta.group not in allowed:
+                fix = f"use one of: {', '.join(allowed)}" if allowed else f"add `groups: [{meta.group}]` to {page.section}/{INDEX}"
+                bad("group", f"{meta.group!r} is not one of the section's groups ({_did_you_mean(meta.group, allowed)}{fix})")
         for target in LINK.findall(page.body):
             if "://" in target:
                 continue

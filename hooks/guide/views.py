@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from .dates import add_years
 from .pages import PageInfo
 from .site import Site
 
@@ -24,19 +24,6 @@ def safe_meta(meta: dict) -> None:
     for key in ("title", "description"):
         if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
             meta[key] = escape(meta[key])
-
-
-def today() -> dt.date:
-    """The build date; GUIDE_TODAY=YYYY-MM-DD pins it, for tests and reproducible builds."""
-    pinned = os.environ.get("GUIDE_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
 
 
 def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) -> dict | None:
@@ -60,18 +47,7 @@ def with_standfirst(html: str, page: PageInfo) -> str:
 
 
 def card(page: PageInfo) -> dict:
-    """A page as a list item: title, summary, section, date (text escaped once, here).
-
-    A page appears in many lists (its section, related lists, worksheet boxes): its card is made
-    once per PageInfo, and a new build has new PageInfo objects.
-    """
-    cached = page.__dict__.get("_card")
-    if cached is None:
-        cached = page.__dict__["_card"] = _make_card(page)
-    return cached
-
-
-def _make_card(page: PageInfo) -> dict:
+    """A page as a list item: title, summary, section, date (text escaped once, here)."""
     return {
         "title": escape(page.meta.title),
         "description": escape(page.meta.description),
@@ -79,19 +55,13 @@ def _make_card(page: PageInfo) -> dict:
         "section": page.section,
         "date": page.date,
         "minutes": reading_minutes(page),
+        "draft": page.meta.draft,
     }
 
 
 def section_name(site: Site, folder: str | None) -> Markup:
     landing = site.sections.get(folder or "")
     return escape(landing.meta.title if landing else (folder or "").replace("-", " ").capitalize())
-
-
-def section_members(site: Site, folder: str) -> list[PageInfo]:
-    """A section's pages in reading order: worksheets are listed on their own index, not here."""
-    kinds = ("article", "about") if folder != "worksheets" else ("worksheet",)
-    members = [p for p in site.pages.values() if p.kind in kinds and p.src_uri.split("/")[0] == folder]
-    return sorted(members, key=lambda p: (p.meta.title.casefold(), p.src_uri))
 
 
 def share_links(url: str, title: str) -> list[dict]:
@@ -102,4 +72,13 @@ def share_links(url: str, title: str) -> list[dict]:
         {"name": "WhatsApp", "href": f"https://wa.me/?text={t}%20{u}"},
         {"name": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
         {"name": "Bluesky", "href": f"https://bsky.app/intent/compose?text={t}%20{u}"},
+    ]
+
+
+def sources(page: PageInfo, years: int, today: dt.date) -> list[dict]:
+    """The article's sources list; `stale` when a check is older than the review cycle."""
+    return [
+        {"publisher": escape(s.publisher), "title": escape(s.title), "url": s.url, "checked": s.checked,
+         "stale": add_years(s.checked, years) < today}
+        for s in page.meta.sources
     ]
