@@ -225,7 +225,9 @@ def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
-    config["extra"]["guide"]["tags_file"] = str(ROOT / config["extra"]["guide"]["tags_file"])
+    for key in ("tags_file", "urgent_help"):  # files the settings name, relative to the project
+        if key in config["extra"]["guide"]:
+            config["extra"]["guide"][key] = str(ROOT / config["extra"]["guide"][key])
     nohooks = {**config, "hooks": []}
     stock = {k: v for k, v in nohooks.items() if k not in ("nav", "not_in_nav")}
     out = {}

@@ -97,7 +97,9 @@ def site_config(size: str) -> tuple[Path, int]:
         data["docs_dir"] = str(ROOT / "content")
         data["theme"]["custom_dir"] = str(ROOT / data["theme"]["custom_dir"])
         data["hooks"] = [str(ROOT / h) for h in data["hooks"]]
-        data["extra"]["guide"]["tags_file"] = str(ROOT / data["extra"]["guide"]["tags_file"])
+        for key in ("tags_file", "urgent_help"):  # files the settings name, relative to the project
+            if key in data["extra"]["guide"]:
+                data["extra"]["guide"][key] = str(ROOT / data["extra"]["guide"][key])
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(yaml.safe_dump(data, sort_keys=False))
         articles = sum(1 for p in (ROOT / "content").glob("*/*.md") if p.name != "index.md" and p.parts[-2] not in ("worksheets", "about"))

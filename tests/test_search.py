@@ -37,13 +37,16 @@ def test_drafts_and_excluded_pages_are_not_searchable():
     assert guide.search.entry(page_info("pacing/a.md", search={"exclude": True}), "Pacing") is None
 
 
-def test_entry_escapes_front_matter_text_and_carries_boost():
-    info = page_info("pacing/a.md", keywords=['lube', '"><script>x</script>'], search={"boost": 2})
+def test_entry_escapes_front_matter_text_and_weighs_boosted_pages():
+    info = page_info("pacing/a.md", keywords=['lube', '"><script>x</script>'], search={"boost": 1.5})
     e = guide.search.entry(info, "Body & <health>")
     assert e["section"] == "Body &amp; &lt;health&gt;"
     assert e["keywords"] == "lube, &#34;&gt;&lt;script&gt;x&lt;/script&gt;"
-    assert e["boost"] == "2"
-    assert guide.search.entry(page_info("pacing/a.md"), "Pacing")["boost"] is None
+    assert (e["title_weight"], e["keyword_weight"]) == ("10", "7.5")  # 7 x 1.5 capped at Pagefind's 10
+    plain = guide.search.entry(page_info("pacing/a.md"), "Pacing")
+    assert (plain["title_weight"], plain["keyword_weight"]) == (None, "5")
+    low = guide.search.entry(page_info("pacing/a.md", search={"boost": 0.5}), None)
+    assert (low["title_weight"], low["keyword_weight"], low["section"]) == ("3.5", "2.5", None)
 
 
 def test_a_result_is_labelled_with_its_folder():

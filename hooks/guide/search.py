@@ -36,8 +36,10 @@ COMMON_SAMPLE = 300  # pages read to estimate how common a word is (±3% at 50%)
 COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pagefind.js
 
 # Front-matter keywords are readers' own words for what a page is about: they count for a lot.
-# Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1), 5 is ~25x body text.
+# Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1, 10 at most); 5 is ~25x body text.
 KEYWORD_WEIGHT = 5
+TITLE_WEIGHT = 7  # Pagefind's own for an h1
+MAX_WEIGHT = 10
 
 
 def searchable(page: PageInfo) -> bool:
@@ -60,9 +62,15 @@ def entry(page: PageInfo, section: str | None) -> dict | None:
     return {
         "section": escape(section) if section else None,
         "keywords": escape(", ".join(page.meta.keywords)),
-        "keyword_weight": KEYWORD_WEIGHT,
-        "boost": Markup(f"{boost:g}") if boost != 1.0 else None,
+        # `search: boost:` weighs the title and keywords more or less, in the index itself, so it
+        # moves the page among all results at no cost to the reader.
+        "keyword_weight": _weight(KEYWORD_WEIGHT * boost),
+        "title_weight": _weight(TITLE_WEIGHT * boost) if boost != 1.0 else None,
     }
+
+
+def _weight(value: float) -> Markup:
+    return Markup(f"{min(MAX_WEIGHT, value):g}")
 
 
 class SearchIndexError(Exception):

@@ -218,10 +218,7 @@
       shown += batch.length;
       return Promise.all(batch.map(function (r) { return r.result.data(); })).then(function (data) {
         if (mine !== run) { return; }
-        // `search: boost:` in front matter lifts a page among the results loaded together.
-        var items = data.map(function (d, i) { return { d: d, score: batch[i].score * boostOf(d) }; });
-        items.sort(function (a, b) { return b.score - a.score; });
-        items.forEach(function (item) { list.appendChild(resultItem(item.d)); });
+        data.forEach(function (d) { list.appendChild(resultItem(d)); });
         more.hidden = shown >= ranked.length;
       });
     }
@@ -251,11 +248,6 @@
     }
 
     return { open: open, close: close };
-  }
-
-  function boostOf(d) {
-    var b = parseFloat(d.meta && d.meta.boost);
-    return b > 0 ? b : 1;
   }
 
   // ---- highlighting on the page opened from a result --------------------------------------------
