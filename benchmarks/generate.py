@@ -184,8 +184,9 @@ def article(i: int, seed: int, taken_titles: set[str], earlier: dict[str, list[t
         parts.append(f"See also [{other_title.lower()}]({other_slug}.md).")
     while sum(len(p.split()) for p in parts) < 600:  # ~600 words, like a real article
         parts.append(paragraph(rng, main, second))
-    sources = rng.sample(SOURCES, rng.randint(2, 3))
-    parts.append("## Sources\n\n" + "\n".join(f"- [{name}]({url})" for name, url in sources))
+    # Sources are front-matter data (the build renders the list): a specific page of a real body.
+    meta["sources"] = [{"publisher": name, "title": f"{name}: {a} and {b}", "url": f"{url}advice/{slug}/", "checked": reviewed}
+                       for name, url in rng.sample(SOURCES, rng.randint(2, 3))]
     earlier[section].append((title, slug))
 
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
