@@ -99,14 +99,24 @@ def serve_directory(directory, handler=QuietHandler):
 
 
 def search(page, query: str) -> list[str]:
-    """Type into Material's search box like a person; return the result links, best first."""
-    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
-    box = page.locator("input[data-md-component=search-query]")
-    box.click()
+    """Open search from the header as a reader does ("/" or the button), type, and wait for the
+    answer; return the result links, best first."""
+    box = page.locator("#guide-search-input")
+    if not box.is_visible():
+        page.keyboard.press("/")
     box.fill("")
     box.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+    page.wait_for_function(
+        """q => document.getElementById('guide-search-status').textContent.includes('\u201c' + q + '\u201d')
+               && !document.getElementById('guide-search').querySelector('[aria-busy]')""",
+        arg=query, timeout=10_000)
+    return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
+
+
+def pagefind_records(site: Path) -> list[dict]:
+    """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
+    from guide.search import records
+    return records(site / "pagefind")
 
 
 def free_port() -> int:

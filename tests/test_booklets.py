@@ -184,10 +184,12 @@ def test_home_links_the_whole_guide_booklet_which_has_every_article_in_section_o
 
 
 def test_booklets_stay_out_of_search_the_sidebar_and_related_lists(site):
-    locations = [d["location"] for d in json.loads((site / "search/search_index.json").read_text())["docs"]]
-    assert locations and not [loc for loc in locations if "booklet" in loc]
+    # Pagefind indexes only pages marked data-pagefind-body: articles are, booklets never.
+    assert "data-pagefind-body" in (site / "consent/agreed-signals/index.html").read_text()
+    assert (site / "pagefind").is_dir()
     for path in ["booklet", *(f"{s}/booklet" for s in SECTIONS)]:
         page = soup(site, path)
+        assert not page.select("[data-pagefind-body]")
         assert page.select_one(".guide-booklet")["data-pagefind-ignore"] == "all"
         assert not page.select(".guide-related, .guide-share, .guide-worksheet-box, .md-tags")
     for html in site.rglob("*.html"):
