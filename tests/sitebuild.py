@@ -126,7 +126,8 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as r:
+    # `mkdocs serve` holds requests while it rebuilds (15 s or more on a busy 2-core machine).
+    with urllib.request.urlopen(url, timeout=90) as r:
         return r.read().decode("utf-8")
 
 
@@ -143,3 +144,16 @@ def wait_for(url: str, predicate, what: str, seconds: float = 120) -> str:
             pass
         time.sleep(0.5)
     raise AssertionError(f"{what}: not seen within {seconds} s at {url}")
+
+
+@contextlib.contextmanager
+def mkdocs_serve(config: Path, cwd: Path, extra_env: dict | None = None):
+    """A real `mkdocs serve` (what `make serve` runs) on a free port; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", "--livereload"],
+                            cwd=cwd, env={**env(), **(extra_env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(20)
