@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, copy_project, mkdocs
+from sitebuild import copy_project, mkdocs
 
 
 def built_pages(site):

@@ -161,7 +161,7 @@ def test_build_uses_the_address_given_at_build_time(published):
 
 def test_every_text_file_has_its_compressed_copies(published):
     site, _ = published
-    for page in ["index.html", "consent/agreed-signals/index.html", "sitemap.xml", "search/search_index.json"]:
+    for page in ["index.html", "consent/agreed-signals/index.html", "sitemap.xml", "pagefind/pagefind.js"]:
         assert (site / (page + ".gz")).exists() and (site / (page + ".br")).exists(), page
 
 
@@ -250,7 +250,7 @@ def test_fingerprinted_assets_are_cached_for_a_year_and_others_revalidate(nginx,
 @pytest.mark.parametrize("encoding, suffix", [("br", ".br"), ("gzip", ".gz"), ("gzip, deflate, br, zstd", ".br")])
 def test_responses_are_the_precompressed_copies(nginx, published, encoding, suffix):
     site, _ = published
-    for rel, file in [("consent/agreed-signals/", "consent/agreed-signals/index.html"), ("search/search_index.json", None)]:
+    for rel, file in [("consent/agreed-signals/", "consent/agreed-signals/index.html"), ("pagefind/pagefind.js", None)]:
         status, headers, body = fetch(nginx + rel, encoding)
         assert status == 200
         assert headers["Content-Encoding"] == suffix.strip(".").replace("gz", "gzip")

@@ -25,7 +25,6 @@ def check(argv: list[str]) -> int:
     from mkdocs.structure.files import get_files
 
     from . import site as site_mod
-    from .dates import today  # noqa: F401  (GUIDE_TODAY is honoured by the schema's checks)
     from .settings import read as read_settings
 
     argv = list(argv)
