@@ -23,8 +23,7 @@ from pypdf import PdfReader
 
 from guide import deploy
 from scripts import serve_nginx
-from sitebuild import ROOT, copy_project, env
-from test_browser_basics import search
+from sitebuild import ROOT, copy_project, env, search
 
 ADDRESS = "https://guide.closer-again.org/"
 PAGES = {"home": "", "section": "consent/", "article": "consent/agreed-signals/", "worksheet": "worksheets/weekly-check-in/"}
@@ -62,6 +61,12 @@ def test_fingerprinted_files_match_in_python_and_in_the_nginx_snippet():
         "assets/javascripts/lunr/min/lunr.stemmer.support.min.js": False,
         "assets/javascripts/bundle.a5f9d56c.min.js.map": False,
         "consent/index.html": False,
+        "pagefind/fragment/en_151c9d1.pf_fragment": True,
+        "pagefind/index/en_3f1c414.pf_index": True,
+        "pagefind/pagefind.en_e7a68b42fb.pf_meta": True,
+        "pagefind/pagefind-entry.json": False,  # names the current chunks: revalidated
+        "pagefind/pagefind.js": False,
+        "pagefind/wasm.en.pagefind": False,
     }
     nginx = re.compile(deploy.NGINX_FINGERPRINTED)
     for path, expected in cases.items():
@@ -80,10 +85,17 @@ def test_placeholder_addresses(url, placeholder):
 def test_headers_file_sets_cache_control_only_on_fingerprinted_files():
     # Netlify and Cloudflare Pages join a header's values when two rules match, so a Cache-Control
     # on /* would be glued to the year-long one.
-    text = deploy.netlify_headers(deploy.security_headers("default-src 'self'"), ["assets/a.12345678.min.js"])
+    files = ["index.html", "assets/a.12345678.min.js", "assets/guide.css", "pagefind/pagefind.js",
+             "pagefind/fragment/en_1111111.pf_fragment", "pagefind/fragment/en_2222222.pf_fragment",
+             "pagefind/index/en_3333333.pf_index", "pagefind/pagefind.en_4444444444.pf_meta"]
+    text = deploy.netlify_headers(deploy.security_headers("default-src 'self'"),
+                                  [f for f in files if deploy.is_fingerprinted(f)], files)
     rules = re.split(r"\n(?=/)", text.split("\n", 1)[1])
     assert rules[0].startswith("/*\n") and "Cache-Control" not in rules[0]
-    assert rules[1] == f"/assets/a.12345678.min.js\n  Cache-Control: {deploy.CACHE_FOREVER}\n"
+    # Folders holding only fingerprinted files are one rule each (Cloudflare reads at most 100).
+    assert [r.split("\n")[0] for r in rules[1:]] == [
+        "/assets/a.12345678.min.js", "/pagefind/fragment/*", "/pagefind/index/*", "/pagefind/pagefind.en_4444444444.pf_meta"]
+    assert all(r.endswith(f"Cache-Control: {deploy.CACHE_FOREVER}\n") or r.endswith(deploy.CACHE_FOREVER) for r in rules[1:])
 
 
 def small_site(tmp_path: Path, body: str, canonical: str = ADDRESS) -> Path:
@@ -245,6 +257,11 @@ def test_fingerprinted_assets_are_cached_for_a_year_and_others_revalidate(nginx,
     assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "nosniff" == headers["X-Content-Type-Options"] and "Content-Security-Policy" in headers
     assert fetch(nginx + "assets/guide.css")[1]["Cache-Control"] == "no-cache"
+    # Pagefind's chunks are named by their content; the entry file that names them is revalidated.
+    chunk = next(site.glob("pagefind/fragment/*.pf_fragment")).relative_to(site).as_posix()
+    assert fetch(nginx + chunk)[1]["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert fetch(nginx + "pagefind/pagefind-entry.json")[1]["Cache-Control"] == "no-cache"
+    assert f"/pagefind/fragment/*\n  Cache-Control: {deploy.CACHE_FOREVER}" in (site / "_headers").read_text()
 
 
 @pytest.mark.parametrize("encoding, suffix", [("br", ".br"), ("gzip", ".gz"), ("gzip, deflate, br, zstd", ".br")])
@@ -337,9 +354,9 @@ def test_instant_navigation_search_and_the_palette_toggle_work_with_no_violation
     page.locator("article h1").first.wait_for()
     if urlparse(w.url).port is None:  # Material keeps the host but drops the port (see serve_nginx.py)
         assert page.evaluate("window.__stayed") is True, "the click was a full page load, not instant navigation"
-    # Search, typed as a reader would (the browser tests' own helper, whichever search the guide has).
+    # Search, typed as a reader would (the browser tests' own helper): Pagefind's WebAssembly runs.
     assert len(search(page, "tired")) >= 3
-    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Close").click()
     # Palette: the toggle switches to dark, and the inline script restores the choice on the next load.
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
     page.locator("form[data-md-component=palette] label:visible").first.click()
