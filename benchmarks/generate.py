@@ -24,10 +24,11 @@ import shutil
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
-SECTIONS = ["communication", "consent", "pacing", "rituals", "body-and-health"]  # article sections
+SECTIONS = ["communication", "consent", "pacing", "rituals", "body-and-health", "conditions"]  # article sections
 OTHER_FOLDERS = ["worksheets", "about"]  # copied as they are
 
 # Topics: words a page is "about" and the tags that go with them. Each article draws most of its
@@ -86,6 +87,7 @@ SECTION_TOPICS = {  # which topics a section's articles are mostly about
     "pacing": ["energy", "pain", "setbacks", "touch"],
     "rituals": ["routines", "journaling", "mindfulness", "touch"],
     "body-and-health": ["body", "medicines", "specialists", "pain", "solo"],
+    "conditions": ["medicines", "specialists", "setbacks", "body"],
 }
 PEOPLE = "partner doctor nurse friend family therapist daughter son".split()
 TIMES = "week day evening morning weekend month visit".split()
@@ -107,7 +109,7 @@ TEMPLATES = [
     "Write down the {n1}, the {n2} and what you would like to {v} next.",
     "A {adj} {t} with a {n1} can feel like a big {n2}.",
 ]
-SOURCES = [
+SOURCES = [  # sources are front matter (a `## Sources` list in the body is refused): publisher, site
     ("NHS", "https://www.nhs.uk/"),
     ("Macmillan Cancer Support", "https://www.macmillan.org.uk/"),
     ("British Heart Foundation", "https://www.bhf.org.uk/"),
@@ -173,6 +175,9 @@ def article(i: int, seed: int, taken_titles: set[str], earlier: dict[str, list[t
         meta["keywords"] = rng.sample(words(main), 3)
     if rng.random() < 0.2:
         meta["worksheets"] = [rng.choice(sheets)]
+    # A specific page on each source's site (the schema refuses home pages), checked when reviewed.
+    meta["sources"] = [{"publisher": name, "title": f"{w.capitalize()} and {main}", "url": f"{url}{main}/{w}", "checked": reviewed}
+                       for (name, url), w in zip(rng.sample(SOURCES, rng.randint(2, 3)), rng.sample(words(main), 3))]
 
     key_points = "\n".join(f"    - {sentence(rng, main, second)}" for _ in range(3))
     parts = [f'!!! abstract "Key points"\n{key_points}', paragraph(rng, main, second)]
@@ -184,9 +189,6 @@ def article(i: int, seed: int, taken_titles: set[str], earlier: dict[str, list[t
         parts.append(f"See also [{other_title.lower()}]({other_slug}.md).")
     while sum(len(p.split()) for p in parts) < 600:  # ~600 words, like a real article
         parts.append(paragraph(rng, main, second))
-    # Sources are front-matter data (the build renders the list): a specific page of a real body.
-    meta["sources"] = [{"publisher": name, "title": f"{name}: {a} and {b}", "url": f"{url}advice/{slug}/", "checked": reviewed}
-                       for name, url in rng.sample(SOURCES, rng.randint(2, 3))]
     earlier[section].append((title, slug))
 
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
@@ -222,13 +224,13 @@ def _fix_links(docs: Path) -> None:
 
 def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
     """The project's mkdocs.yml with absolute paths, plus the hooks-off and stock-nav variants."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    # MkDocs' own loader: mkdocs.yml uses !ENV (site_url), resolved here as MkDocs would.
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader(yaml.SafeLoader))
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
-    for key in ("tags_file", "urgent_help"):  # files the settings name, relative to the project
-        if key in config["extra"]["guide"]:
-            config["extra"]["guide"][key] = str(ROOT / config["extra"]["guide"][key])
+    for key in ("tags_file", "urgent_help"):
+        config["extra"]["guide"][key] = str(ROOT / config["extra"]["guide"][key])
     nohooks = {**config, "hooks": []}
     stock = {k: v for k, v in nohooks.items() if k not in ("nav", "not_in_nav")}
     out = {}

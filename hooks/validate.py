@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 import guide.dates
 import guide.serving
@@ -20,6 +21,9 @@ import guide.snippets
 import guide.state
 import guide.views
 from guide.problems import raise_if
+
+if TYPE_CHECKING:  # `mkdocs build` never loads the live-reload server (and its file watcher)
+    from mkdocs.livereload import LiveReloadServer
 
 KEY = "guide_state"
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -43,13 +47,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         today=guide.dates.today(),
         locale=settings.date_locale or config.theme.get("language") or "en",
         shown_prefix=(docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/",
+        site_name=config.site_name,
+        site_url=config.site_url or "",
     )
     bad_locale = guide.dates.locale_problem(state.locale)
     if bad_locale:
         raise PluginError(f"mkdocs.yml: extra.guide.date_locale (or theme.language): {bad_locale}")
     if serving:
         # Problems are shown on the pages instead: a strict abort would leave the preview hanging.
+        # MkDocs decided on strict before this event and counts warnings with a handler: drop it.
         config.strict = False
+        mkdocs_log = logging.getLogger("mkdocs")
+        for handler in [h for h in mkdocs_log.handlers if isinstance(h, CountHandler)]:
+            mkdocs_log.removeHandler(handler)
     config[KEY] = state
     return config
 

@@ -21,6 +21,7 @@ INDEX = "index.md"  # a folder's landing page; the top one is the home page
 ABOUT = "about"  # about pages: editorial policy, sources, disclaimer
 WORKSHEETS = "worksheets"  # one file per worksheet; its index lists them all
 NOT_SECTIONS = (ABOUT, WORKSHEETS)  # folders with an index.md that are not article sections
+BOOKLET = "booklet"  # generated: <section>/booklet.md for each section, booklet.md for the whole guide
 SPECIAL_TOP = {INDEX: "home"}
 SOURCES_HEADING = re.compile(r"^##\s+Sources\s*$", re.M)
 # Every piece of example text `make new` writes for the publisher to replace (scaffold.py fills its

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .dates import today
-from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES: re-exported for error messages)
+from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES is re-exported: pages.py names the types in messages)
 
 DESCRIPTION_MAX = 160  # longer descriptions are cut off in search results and link previews
 TITLE_MAX = 90
