@@ -7,6 +7,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 import guide.context
@@ -39,6 +40,9 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # MkDocs keeps every page's Markdown until the build ends, but once it is HTML nothing reads it
+    # (titles come from the front matter): freed here, the build holds one copy of each page, not two.
+    page.markdown = ""
     info = config[KEY].site.pages.get(page.file.src_uri)
     return guide.views.with_standfirst(html, info) if info else html
 
@@ -54,3 +58,9 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         context["guide_sidebar"] = guide.fragments.Fragment(state.fragments, key)
     return context
 
+
+@event_priority(-100)  # after every other plugin has seen the page
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Likewise the page's HTML, once the page is written (the search plugin has indexed it)."""
+    page.content = ""
+    return output

@@ -40,7 +40,7 @@ def check(argv: list[str]) -> int:
     docs = Path(config.docs_dir).resolve()
     prefix = (docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/"
     files = get_files(config)
-    sources = [site_mod.Source(f.src_uri, f.content_bytes, f.url) for f in files.documentation_pages()]
+    sources = [site_mod.Source(f.src_uri, lambda f=f: f.content_bytes, f.url) for f in files.documentation_pages()]
     tags_path = root / settings.tags_file
     site, problems = site_mod.read(sources, tags_path, prefix, settings.tags_file, serving=True,
                                    section_order=site_mod.section_order(config.nav or []))

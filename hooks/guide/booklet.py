@@ -41,6 +41,7 @@ def src_uri(key: str) -> str:
 
 
 def key_of(src_uri: str) -> str:
+    """A booklet's key from its src_uri (the inverse of `src_uri`)."""
     return posixpath.dirname(src_uri)
 
 
@@ -110,6 +111,7 @@ ATTR = re.compile(r"""(\s+)([^\s"'>/=]+)(?:(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]
 # Attributes that name ids: prefixed with the page's anchor, so two articles' ids never clash.
 ID_ATTRS = {"id", "for", "headers", "list", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns"}
 URL_ATTRS = {"href", "src"}
+# Tags worth rebuilding: any of those attributes, or data-* ones (which `drop_attrs` may name).
 _WANTED = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, sorted(ID_ATTRS | URL_ATTRS))) + r"|data-[\w-]+)\s*=", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
@@ -261,7 +263,6 @@ def sheet(form: str, page: PageInfo) -> Parts:
     return prepare(without(str(form), "guide-ws__toolbar"), page.url, anchor(page.src_uri), frozenset({"data-guide-worksheet"}))
 
 
-
 # ---- what the booklet page shows ------------------------------------------------------------
 
 def view(state: State, src_uri: str) -> dict:
@@ -301,7 +302,6 @@ def view(state: State, src_uri: str) -> dict:
                           + (f", and {_count(m, 'worksheet')} to fill in." if m else ".")),
         "oldest": oldest, "newest": newest,
         "online": absolute(url, site_url) if site_url else "",
-        "site": site_url,
         "contents": _contents(site, key, shown, by_uri),
         "articles": items,
         "worksheets": [{"anchor": anchor(w.src_uri), "title": escape(w.meta.title), "page": relative(w.url, url),

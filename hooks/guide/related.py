@@ -144,23 +144,24 @@ def _words(docs: list[Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     n = len(docs)
     chars = max(MIN_BODY_CHARS, CHAR_BUDGET // n)
     vocab = _ids()
-    ids, counts, lengths = array("q"), array("q"), array("q")
+    ids, counts, lengths = array("i"), array("i"), array("q")  # 32-bit: the largest arrays here
     for d in docs:  # counting and numbering happen in C; only this loop is Python
         c = Counter(_text(d, chars).lower().translate(_SPLIT).split())
         ids.extend(map(vocab.__getitem__, c))
         counts.extend(c.values())
         lengths.append(len(c))
-    cols = np.frombuffer(ids, np.int64) if ids else np.zeros(0, np.int64)
-    tf = np.frombuffer(counts, np.int64).astype(float) if counts else np.zeros(0)
-    rows = np.repeat(np.arange(n), np.frombuffer(lengths, np.int64))
+    cols = np.frombuffer(ids, np.int32) if ids else np.zeros(0, np.int32)
+    tf = np.frombuffer(counts, np.int32).astype(np.float32) if counts else np.zeros(0, np.float32)
+    rows = np.repeat(np.arange(n, dtype=np.int32), np.frombuffer(lengths, np.int64))
     stop = np.zeros(len(vocab) + 1, bool)
     stop[[vocab[w] for w in STOP_WORDS if w in vocab]] = True
     keep = ~stop[cols]
     rows, cols, tf = rows[keep], cols[keep], tf[keep]
     idf = np.log((1 + n) / (1 + np.bincount(cols, minlength=len(vocab)))) + 1.0  # a rare word says more
     weight = (1.0 + np.log(tf)) * idf[cols]
+    del tf
     keep = _top(rows, weight, TERMS_PER_DOC)
-    return rows[keep], cols[keep], _unit(rows[keep], weight[keep], n), len(vocab)
+    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), _unit(rows[keep], weight[keep], n), len(vocab)
 
 
 def _tags(docs: list[Doc], topics: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:

@@ -1,11 +1,11 @@
 /* Site search: a dialog opened from the header, answered by Pagefind's index of the built site.
  *
  * Nothing of the search is fetched until the reader types: then pagefind/pagefind.js loads, and it
- * fetches only the index fragments the typed words need (see docs/DESIGN.md, "Search").
+ * fetches only the index chunks the typed words need (see docs/DESIGN.md, "Search").
  * Readers type questions, not keywords, so a query is cleaned first: small words are dropped
- * ("how", "to", "I"), every remaining word is searched together, and when that finds too little
- * each word is searched alone and the results are merged by score (pages matching more words
- * first). Synonyms and misspellings come from front-matter `keywords`, indexed with the page.
+ * ("how", "to", "I"), and so are words on most pages of a large guide; each remaining word is
+ * searched alone and the results are merged by score, pages matching more of the words first.
+ * Synonyms and misspellings come from front-matter `keywords`, indexed with the page.
  * The page opened from a result highlights the words searched for (`?highlight=`).
  */
 (function () {
@@ -14,7 +14,7 @@
   // The site root, from this file's own address (assets/search.js): right under any sub-path and
   // under `mkdocs serve`, whatever page the reader starts on.
   var ROOT = new URL("..", document.currentScript.src);
-  var PAGE_SIZE = 5; // results loaded at a time: each needs its own fragment (~3 KB) fetched
+  var PAGE_SIZE = 5; // results loaded at a time: each needs its own fragment (1.4 to 3 KB) fetched
   var COVERAGE = 2; // how much matching every word counts (see rank)
   var DEBOUNCE_MS = 250; // a pause this long starts a search; shorter ones fetch results for half-typed words
   var SETTLE_MS = 600; // and this much longer: a short last word is searched too (see search)
@@ -29,7 +29,7 @@
     "other ought our ours ourselves out over own same she should so some such than that thats the " +
     "their theirs them themselves then there these they this those through to too under until up " +
     "very was we were what whats when where which while who whom why will with would you your " +
-    "yours yourself yourselves ive id ill dont doesnt didnt cant isnt arent wont im youre hes shes " +
+    "yours yourself yourselves ive id ill dont doesnt didnt cant isnt arent wont youre hes shes " +
     "really thing things anything something someone"
   ).split(/\s+/));
   // Not listed although common: "no", "not" and "stop" are what some readers ask about.
