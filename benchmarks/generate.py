@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -223,7 +224,8 @@ def _fix_links(docs: Path) -> None:
 
 def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
     """The project's mkdocs.yml with absolute paths, plus the hooks-off and stock-nav variants."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    # MkDocs' own loader: mkdocs.yml uses !ENV (site_url), resolved here as MkDocs would.
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader(yaml.SafeLoader))
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]

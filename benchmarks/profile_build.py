@@ -68,7 +68,7 @@ PHASES = [
     ("  on_files events (all plugins/hooks)", _fn("mkdocs/plugins.py", "on_files")),
     ("  Markdown to HTML (_populate_page)", _fn("mkdocs/commands/build.py", "_populate_page")),
     ("  on_page_context events", _fn("mkdocs/plugins.py", "on_page_context")),
-    ("    of which Material search indexing", _fn("material/plugins/search/plugin.py", "on_page_context")),
+    ("  on_post_build events (the Pagefind search index)", _fn("mkdocs/plugins.py", "on_post_build")),
     ("  page templates (Jinja render)", _fn("jinja2/environment.py", "render")),
     ("    of which sidebar nav (block_site_nav)", _fn("material/templates/base.html", "block_site_nav")),
     ("    of which footer prev/next (footer.html)", _fn("material/templates/partials/footer.html", "root")),

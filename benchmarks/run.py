@@ -42,8 +42,8 @@ OUT = HERE / "out"  # generated sites and logs (git-ignored)
 sys.path[:0] = [str(HERE), str(ROOT / "hooks")]  # generate.py, and the hooks' own logic (guide)
 
 import generate  # noqa: E402
-from guide import related_view, settings as guide_settings, site as guide_site  # noqa: E402
-from guide import worksheet_form, worksheet_links  # noqa: E402
+from guide import context as guide_context, dates as guide_dates, related_view  # noqa: E402
+from guide import settings as guide_settings, site as guide_site, state as guide_state, worksheet_form  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
 STOCK_MAX = 1000  # stock nav is quadratic: 5,000 articles would take ~20 minutes
@@ -79,12 +79,12 @@ def build(config: Path, site_dir: Path) -> dict:
     output = log_path.read_text()
     if done.returncode:
         sys.exit(f"build failed: {' '.join(cmd)}\n{output[-3000:]}")
-    index = site_dir / "search" / "search_index.json"
+    index = site_dir / "pagefind"  # the search bundle (absent when hooks are off)
     result = {
         "seconds": round(seconds, 3),
         "max_rss_mb": round(int(rss_path.read_text().split()[-1]) / 1024, 1),  # GNU time reports KiB
         "warnings": sum(line.startswith(("WARNING", "ERROR")) for line in output.splitlines()),
-        "search_index_bytes": index.stat().st_size,
+        "search_index_bytes": sum(f.stat().st_size for f in index.rglob("*") if f.is_file()),
     }
     shutil.rmtree(site_dir)  # a 5,000-article site is hundreds of MB; the numbers are what we keep
     return result
@@ -119,23 +119,33 @@ def best_time(fn, repeats: int = 3) -> tuple[float, object]:
 
 
 def steps(config: Path) -> dict:
-    """The hooks' own steps on the generated site, called directly (no MkDocs)."""
-    cfg = yaml.safe_load(config.read_text())
-    docs = Path(cfg["docs_dir"])
-    sources = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
-    tags, _ = guide_site.load_tags(Path(cfg["extra"]["guide"]["tags_file"]))
-    settings = guide_settings.read(cfg["extra"], str(config))
+    """The hooks' own steps on the generated site, called directly (no MkDocs build): what
+    validate.py's on_files, the related lists and layout.py's on_page_context do."""
+    import logging
 
-    t_collect, (site, problems) = best_time(lambda: guide_site.collect(sources, tags, "content/", False), 2)
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    mk = load_config(str(config))
+    settings = guide_settings.read(mk.extra, mk.config_file_path)
+    sources = [guide_site.Source(f.src_uri, f.content_bytes, f.url) for f in get_files(mk).documentation_pages()]
+    tags_path = Path(settings.tags_file)
+    order = guide_site.section_order(mk.nav or [])
+
+    t_read, (site, problems) = best_time(lambda: guide_site.read(sources, tags_path, "content/", "tags.yml", False, order), 2)
     assert not problems, problems[:3]
     t_rank, ranking = best_time(lambda: related_view.compute(site, settings.related), 2)
-    # What the related hook then does per article page: the suggestions as list items.
-    articles = site.of_kind("article")
-    t_items, _ = best_time(lambda: [related_view.items(site, ranking.lists.get(a.src_uri, [])) for a in articles], 1)
 
-    # Worksheet forms depend on the worksheets (the 12 real ones), not on the article count: time
-    # rendering every form, averaged over many rounds. The links between articles and worksheets
-    # (boxes on each article, "read more" on each worksheet) do grow with the article count.
+    def contexts():
+        # A fresh state, its related lists already ranked: this times the per-page work alone.
+        st = guide_state.State(settings=settings, serving=False, today=guide_dates.today(), site=site)
+        st.__dict__["related"] = ranking
+        return [guide_context.page_context(st, uri, "https://example.org/" + p.url) for uri, p in site.pages.items()]
+
+    t_contexts, _ = best_time(contexts, 2)
+    # Worksheet forms depend on the worksheets (the real ones), not on the article count: time
+    # rendering every form, averaged over many rounds.
     sheets = site.of_kind("worksheet")
     rounds = 50
     start = time.perf_counter()
@@ -143,17 +153,14 @@ def steps(config: Path) -> dict:
         for w in sheets:
             worksheet_form.render(w.slug, w.meta.worksheet, w.meta.title)
     t_forms = (time.perf_counter() - start) / rounds
-    t_links, _ = best_time(lambda: ([worksheet_links.boxes(site, a) for a in articles],
-                                    [worksheet_links.read_more(site, w) for w in sheets]), 2)
 
-    sample = articles[0]
+    sample = site.of_kind("article")[0]
     return {
-        "validate_collect_s": round(t_collect, 3),
+        "validate_read_s": round(t_read, 3),
         "related_rank_s": round(t_rank, 3),
-        "related_items_s": round(t_items, 3),
+        "page_contexts_s": round(t_contexts, 3),
         "worksheet_forms_ms": round(t_forms * 1000, 2),
         "worksheet_count": len(sheets),
-        "worksheet_links_s": round(t_links, 3),
         "related_sample": {"page": sample.src_uri, "title": sample.meta.title,
                            "related": [(s.key, s.score, list(s.shared_tags)) for s in ranking.lists.get(sample.src_uri, [])]},
     }
@@ -254,7 +261,7 @@ def targets(sizes: dict) -> list[dict]:
 
 def table(sizes: dict) -> str:
     head = ["articles", "hooks on s", "hooks off s", "on/off", "stock nav s", "ms/art on", "ms/art off",
-            "RSS on MB", "RSS off MB", "related s", "validate s", "ws forms ms", "ws links s", "search idx MB"]
+            "RSS on MB", "RSS off MB", "related s", "validate s", "contexts s", "ws forms ms", "search idx MB"]
     rows = []
     for n, r in sizes.items():
         s = r["steps"]
@@ -262,8 +269,8 @@ def table(sizes: dict) -> str:
                      f"{r['stock']['seconds']:.1f}" if r.get("stock") else "not run",
                      f"{r['ms_per_article_on']:.1f}", f"{r['ms_per_article_off']:.1f}",
                      f"{r['on']['max_rss_mb']:.0f}", f"{r['off']['max_rss_mb']:.0f}",
-                     f"{s['related_rank_s']:.2f}", f"{s['validate_collect_s']:.2f}", f"{s['worksheet_forms_ms']:.1f}",
-                     f"{s['worksheet_links_s']:.3f}", f"{r['on']['search_index_bytes'] / 1e6:.1f}"])
+                     f"{s['related_rank_s']:.2f}", f"{s['validate_read_s']:.2f}", f"{s['page_contexts_s']:.2f}",
+                     f"{s['worksheet_forms_ms']:.1f}", f"{r['on']['search_index_bytes'] / 1e6:.1f}"])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])

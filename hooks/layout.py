@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 import guide.context
 import guide.dates
+import guide.fragments
 import guide.navigation
-import guide.search_index
 import guide.views
 
 KEY = "guide_state"  # set by validate.py's on_config, which runs first at any hook order (priority 100)
@@ -22,6 +21,10 @@ KEY = "guide_state"  # set by validate.py's on_config, which runs first at any h
 
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     env.filters["long_date"] = functools.partial(guide.dates.long, locale=config[KEY].locale)
+    # MkDocs makes a new environment for every build (every `serve` rebuild too), so Material's ~40
+    # templates would be compiled every time: a fifth of a small build. Jinja keeps the compiled
+    # code in the user's temp folder and checks it against each template's source before use.
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache()
     return env
 
 
@@ -37,18 +40,27 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # MkDocs keeps every page's Markdown until the build ends, but once it is HTML nothing reads it
+    # (titles come from the front matter): freed here, the build holds one copy of each page, not two.
+    page.markdown = ""
     info = config[KEY].site.pages.get(page.file.src_uri)
     return guide.views.with_standfirst(html, info) if info else html
 
 
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    state = config[KEY]
     page.toc = guide.navigation.toc_under_title(page.toc, page.title)
-    context["guide"] = guide.context.page_context(config[KEY], page.file.src_uri, page.canonical_url or page.abs_url or "")
+    context["guide"] = guide.context.page_context(state, page.file.src_uri, page.canonical_url or page.abs_url or "")
+    # A page in the nav shows its own table of contents in the sidebar; any other page's sidebar is
+    # the same as its section's other pages' at the same depth (overrides/main.html, fragments.py).
+    if page not in nav.pages:
+        key = ("sidebar", context["base_url"], tuple(a.title for a in page.ancestors))
+        context["guide_sidebar"] = guide.fragments.Fragment(state.fragments, key)
     return context
 
 
-@event_priority(-100)  # after Material's search plugin has written its index
-def on_post_build(*, config: MkDocsConfig) -> None:
-    site = config[KEY].site
-    keywords = {p.url: p.meta.keywords for p in site.pages.values() if p.meta.keywords}
-    guide.search_index.update_file(Path(config.site_dir) / "search" / "search_index.json", keywords)
+@event_priority(-100)  # after every other plugin has seen the page
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Likewise the page's HTML, once the page is written (the search plugin has indexed it)."""
+    page.content = ""
+    return output

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -21,6 +21,9 @@ import guide.snippets
 import guide.state
 import guide.views
 from guide.problems import raise_if
+
+if TYPE_CHECKING:  # `mkdocs build` never loads the live-reload server (and its file watcher)
+    from mkdocs.livereload import LiveReloadServer
 
 KEY = "guide_state"
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -66,7 +69,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     state: guide.state.State = config[KEY]
     root = _root(config)
     tags_path = root / state.settings.tags_file
-    sources = [guide.site.Source(f.src_uri, f.content_bytes, f.url) for f in files.documentation_pages()]
+    sources = [guide.site.Source(f.src_uri, lambda f=f: f.content_bytes, f.url) for f in files.documentation_pages()]
     site, problems = guide.site.read(sources, tags_path, state.shown_prefix, _shown(tags_path, root), state.serving,
                                      guide.site.section_order(config.nav or []))
     state.urgent_help, more = guide.snippets.render(root / state.settings.urgent_help, _shown(root / state.settings.urgent_help, root),
@@ -75,6 +78,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if not state.serving:
         raise_if(problems)
     state.site, state.problems = site, sorted(set(problems))
+    # Ranked now, before MkDocs reads the pages, so that the ranking's working memory and the pages'
+    # text are freed before the build's peak (it would be computed on first use anyway).
+    state.related  # noqa: B018
+    site.forget_bodies()
     for problem in state.problems:
         log.error(str(problem))
     for file in files.documentation_pages():

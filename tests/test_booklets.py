@@ -4,11 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 import yaml
@@ -16,7 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from guide import booklet, site as guide_site
-from sitebuild import ROOT, article, copy_project, env, free_port, mkdocs
+from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, wait_for
 
 SECTIONS = ["communication", "consent", "pacing", "rituals", "body-and-health", "conditions"]
 
@@ -184,10 +180,12 @@ def test_home_links_the_whole_guide_booklet_which_has_every_article_in_section_o
 
 
 def test_booklets_stay_out_of_search_the_sidebar_and_related_lists(site):
-    locations = [d["location"] for d in json.loads((site / "search/search_index.json").read_text())["docs"]]
-    assert locations and not [loc for loc in locations if "booklet" in loc]
+    # Pagefind indexes only pages marked data-pagefind-body: articles are, booklets never.
+    assert "data-pagefind-body" in (site / "consent/agreed-signals/index.html").read_text()
+    assert (site / "pagefind").is_dir()
     for path in ["booklet", *(f"{s}/booklet" for s in SECTIONS)]:
         page = soup(site, path)
+        assert not page.select("[data-pagefind-body]")
         assert page.select_one(".guide-booklet")["data-pagefind-ignore"] == "all"
         assert not page.select(".guide-related, .guide-share, .guide-worksheet-box, .md-tags")
     for html in site.rglob("*.html"):
@@ -380,36 +378,13 @@ def test_on_screen_the_contents_jump_and_the_sheets_stay_blank(visit):
     assert v.foreign_requests() == [] and errors == []  # no script trips over a booklet's worksheets
 
 
-def fetch(url: str) -> str:
-    # `mkdocs serve` holds requests while it rebuilds (15 s or more on a busy 2-core machine).
-    with urllib.request.urlopen(url, timeout=90) as r:
-        return r.read().decode()
-
-
 def test_make_serve_shows_an_edit_in_the_booklet(tmp_path):
     """The preview (`make serve` runs `mkdocs serve`) builds booklets too, and rebuilds them on an edit."""
-    cfg = copy_project(tmp_path)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}", "--livereload"],
-                            cwd=tmp_path, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/pacing/booklet/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                before = fetch(url)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "mkdocs serve did not start"
-                time.sleep(0.5)
+    with mkdocs_serve(copy_project(tmp_path), tmp_path) as base:
+        url = base + "pacing/booklet/"
+        before = wait_for(url, lambda t: True, "mkdocs serve to start")
         assert "The pacing ladder, one small step at a time" in before and "Zebra crossings" not in before
         path = tmp_path / "content/pacing/pacing-ladder.md"
         path.write_text(path.read_text() + "\n## Zebra crossings\n\nA new heading.\n")
-        deadline = time.monotonic() + 90
-        while "Zebra crossings" not in (after := fetch(url)):
-            assert time.monotonic() < deadline, "the rebuild did not change the booklet"
-            time.sleep(0.5)
+        after = wait_for(url, lambda t: "Zebra crossings" in t, "the rebuild changing the booklet")
         assert 'id="pacing--pacing-ladder--zebra-crossings">Zebra crossings</h3>' in after
-    finally:
-        proc.terminate()
-        proc.wait(10)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, copy_project, mkdocs
+from sitebuild import copy_project, mkdocs
 
 
 def built_pages(site):
@@ -84,11 +84,29 @@ def test_plain_file_urls_resolve_everywhere(tmp_path):
             href = a["href"].split("#")[0].split("?")[0]
             if not href or ":" in href or href.startswith("//"):
                 continue
-            # The 404 page links from the site root: it is served at any depth.
-            target = (build.site / href.lstrip("/")) if href.startswith("/") else (path.parent / href).resolve()
+            # The 404 page links from the site root: it is served at any missing address.
+            target = (build.site / href.lstrip("/") if href.startswith("/") else path.parent / href).resolve()
             checked += 1
             if not (target.is_file() or (target / "index.html").is_file()):
                 broken.append(f"{path.relative_to(build.site)} -> {a['href']}")
     assert checked > 500 and broken == []
     cards = BeautifulSoup((build.site / "pacing/index.html").read_text(), "html.parser").select(".guide-card__link")
     assert cards and all(c["href"].endswith(".html") for c in cards)
+
+
+def test_each_article_sidebar_opens_its_own_section_and_links_resolve(site):
+    """The sidebar is rendered once per section and depth, then reused (overrides/main.html,
+    guide/fragments.py): each article must still get its own section open, as on the section's own
+    page (which is rendered afresh), and links that work from where the page is."""
+    def opened(path):
+        sidebar = BeautifulSoup(path.read_text(), "html.parser").select_one(".md-sidebar--primary")
+        return sidebar, [box["id"] for box in sidebar.select("li.md-nav__item--active > input.md-nav__toggle")]
+
+    # Booklets sit in a section's folder but outside the nav: they have no section to open.
+    articles = [p for p in site.glob("*/*/index.html") if p.parent.parent.name not in ("tags", "search", "assets") and p.parent.name != "booklet"]
+    assert len(articles) > 40 and len({p.parent.parent for p in articles}) >= 6
+    for path in articles:
+        sidebar, ids = opened(path)
+        assert ids and ids == opened(path.parent.parent / "index.html")[1], path
+        for a in sidebar.select("a[href]"):
+            assert ((path.parent / a["href"]).resolve() / "index.html").is_file(), (path, a["href"])

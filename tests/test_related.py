@@ -1,8 +1,6 @@
 """Related lists: ranking on small hand-made corpora, the real guide's lists, and live rebuilds."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
@@ -10,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from guide import related
 from guide.related import Doc, Weights
-from sitebuild import ROOT, article, copy_project, env, free_port, mkdocs, wait_for
+from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, wait_for
 
 W = Weights()
 
@@ -149,12 +147,8 @@ def test_related_false_hides_the_list(tmp_path):
 
 
 def test_serve_rebuild_shows_an_added_article_in_related_lists(tmp_path):
-    cfg = copy_project(tmp_path)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}", "--livereload"],
-                            cwd=tmp_path, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/consent/agreed-signals/"
-    try:
+    with mkdocs_serve(copy_project(tmp_path), tmp_path) as base:
+        url = base + "consent/agreed-signals/"
         before = wait_for(url, lambda t: True, "mkdocs serve to start")
         assert "Hand signals when words are hard" not in before
         body = "Agreed signals: a safe word, a hand signal, pause, slow down and stop. " * 20
@@ -163,6 +157,3 @@ def test_serve_rebuild_shows_an_added_article_in_related_lists(tmp_path):
         wait_for(url, lambda t: "Hand signals when words are hard" in t, "the rebuild adding the new article to the related list")
         (tmp_path / "content/consent/hand-signals.md").unlink()
         wait_for(url, lambda t: "Hand signals when words are hard" not in t, "the rebuild dropping a deleted article from the related list")
-    finally:
-        proc.terminate()
-        proc.wait(10)

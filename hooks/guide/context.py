@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from . import booklet, related_view, views
+from . import booklet, related_view, search, views
 from .pages import WORKSHEETS, INDEX, PageInfo
 from .state import State
 
@@ -32,6 +32,7 @@ def page_context(state: State, src_uri: str, canonical_url: str) -> dict:
         "cards_title": "All worksheets" if src_uri == f"{WORKSHEETS}/{INDEX}" else "In this section",
         "related": [], "worksheets": [], "read_more": [], "sources": [], "share": [],
         "urgent_help": None, "form": None, "booklet_link": None,
+        "search": search.entry(info, search.section_label(site, info)),  # None: never found by search
     }
     if info.kind in ("home", "section"):
         # The home page links the whole-guide booklet; each article section, its own.

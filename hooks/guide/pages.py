@@ -101,7 +101,7 @@ class PageInfo:
     src_uri: str  # path under content/, POSIX
     kind: str
     meta: schema.PageMeta
-    body: str  # Markdown after the front matter
+    body: str | None  # Markdown after the front matter; None once the build no longer needs it (Site.forget_bodies)
     url: str  # the page's URL relative to the site root, as MkDocs made it (its File.url)
 
     # Cached: templates ask for these thousands of times in a large build.

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .dates import today
-from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES: re-exported for error messages)
+from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES is re-exported: pages.py names the types in messages)
 
 DESCRIPTION_MAX = 160  # longer descriptions are cut off in search results and link previews
 TITLE_MAX = 90
@@ -70,8 +70,8 @@ class Source(_Strict):
 
 
 class SearchSettings(_Strict):
-    boost: float = Field(1.0, gt=0, le=10, description="Rank this page higher (>1) or lower (<1) in search.")
-    exclude: bool = Field(False, description="Leave this page out of search.")
+    boost: float = Field(1.0, gt=0, le=10, description="Rank this page higher (>1) or lower (<1) in search: its title and keywords weigh more or less.")
+    exclude: bool = Field(False, description="Leave this page out of search (pages for editors, booklets).")
 
 
 class PageMeta(_Strict):
@@ -104,7 +104,7 @@ class PageMeta(_Strict):
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")
     worksheet: WorksheetSpec | None = Field(None, description="Worksheets only: the form. See 'Worksheet fields'.")
     draft: bool = Field(False, description="`true`: shown by `make serve`, left out of `make build`, search, related lists and nav.")
-    search: SearchSettings | None = Field(None, description="Material's search settings: `boost`, `exclude`.")
+    search: SearchSettings | None = Field(None, description="Search settings: `exclude: true` keeps the page out of search; `boost` (default 1) ranks it higher or lower.")
     hide: list[Literal["navigation", "toc", "footer", "path", "tags"]] = Field(
         default_factory=list, description="Parts of Material's layout to hide on this page."
     )

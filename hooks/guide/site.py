@@ -7,6 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -18,10 +19,13 @@ LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*
 
 @dataclass(frozen=True)
 class Source:
-    """One file as the build sees it: its place under the docs folder, its bytes, its URL."""
+    """One file as the build sees it: its place under the docs folder, its bytes, its URL.
+
+    `raw` may be a function that reads the bytes: then each file is read when it is checked, and a
+    large site's files are never all in memory at once."""
 
     src_uri: str
-    raw: bytes | str
+    raw: bytes | str | Callable[[], bytes | str]
     url: str
 
 
@@ -77,6 +81,14 @@ class Site:
     def worksheet(self, slug: str) -> PageInfo | None:
         return self.pages.get(f"{WORKSHEETS}/{slug}.md")
 
+    def forget_bodies(self) -> None:
+        """Drop every page's text once the build has ranked the related lists: nothing after that
+        reads it (word counts are kept), and at 5,000 articles it is the largest part of this data.
+        A later read fails loudly on None instead of seeing an empty page."""
+        for page in self.pages.values():
+            page.words  # noqa: B018 - counted while the text is here
+            page.body = None
+
 
 def section_order(nav: list) -> tuple[str, ...]:
     """Section folders in the order mkdocs.yml's nav lists their landing pages (plain config data)."""
@@ -120,7 +132,7 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     pages: dict[str, PageInfo] = {}
     drafts, unreadable = set(), set()
     for src in sorted(sources, key=lambda s: s.src_uri):
-        loaded = load(src.src_uri, src.raw, f"{shown_prefix}{src.src_uri}", src.url)
+        loaded = load(src.src_uri, src.raw() if callable(src.raw) else src.raw, f"{shown_prefix}{src.src_uri}", src.url)
         problems += loaded.problems
         if any(p.field == "-" for p in loaded.problems):
             unreadable.add(src.src_uri)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import booklet, related, related_view, views, worksheet_form
+from . import booklet, related_view, views, worksheet_form
+from .related import Ranking
 from .problems import Problem
 from .settings import GuideSettings
 from .pages import PageInfo
@@ -35,9 +36,10 @@ class State:
     booklet_parts: dict[str, booklet.Parts] = field(default_factory=dict)  # src_uri -> the page read once for booklets
     booklet_views: dict[str, dict] = field(default_factory=dict)  # booklet src_uri -> what its page shows
     forms: dict[str, Markup] = field(default_factory=dict)  # worksheet src_uri -> its form, rendered once
+    fragments: dict = field(default_factory=dict)  # template fragments shared by many pages (fragments.py)
 
     @functools.cached_property
-    def related(self) -> related.Ranking:
+    def related(self) -> Ranking:
         return related_view.compute(self.site, self.settings.related)
 
     def form(self, page: PageInfo) -> Markup:
