@@ -50,3 +50,9 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
         top.children = [AnchorLink(str(title), anchor, 2) for anchor, title in guide.booklet.toc(state.booklet(page.file.src_uri))]
         page.toc = TableOfContents([top])
     return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """A booklet's content is written: let it go (a whole-guide booklet is megabytes on a large site)."""
+    config[KEY].booklet_views.pop(page.file.src_uri, None)
+    return output

@@ -259,7 +259,8 @@ def printed(browser, server):
     def make(path: str, fmt: str = "A4", **options) -> PdfReader:
         key = (path, fmt, json.dumps(options, sort_keys=True))
         if key not in made:
-            page.goto(server + path, wait_until="networkidle")
+            page.goto(server + path, wait_until="load")  # parsed to the end: "networkidle" can come first
+            page.wait_for_load_state("networkidle")
             made[key] = PdfReader(io.BytesIO(page.pdf(format=fmt, **options)))
         return made[key]
 

@@ -135,7 +135,8 @@ def test_every_page_on_a_phone_is_private_fits_and_has_big_enough_targets(browse
     try:
         for path in paths:
             url = server + ("" if path == "." else path + "/")
-            page.goto(url, wait_until="networkidle")
+            page.goto(url, wait_until="load")  # the whole page parsed (a booklet is long), then idle
+            page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 375:
                 problems.append(f"{path}: scrolls sideways ({width}px)")

@@ -275,10 +275,10 @@ def view(state: State, src_uri: str) -> dict:
     site, s, key = state.site, state.settings, key_of(src_uri)
     url, site_url = state.booklets[src_uri], state.site_url
     pages = articles(site, key)
-    shown = [p for p in pages if p.src_uri in state.rendered]
-    for p in shown:
-        if p.src_uri not in state.booklet_parts:
-            state.booklet_parts[p.src_uri] = prepare(state.rendered[p.src_uri], p.url, anchor(p.src_uri))
+    for p in pages:
+        if p.src_uri in state.rendered:  # read once, then only the parts are kept
+            state.booklet_parts[p.src_uri] = prepare(state.rendered.pop(p.src_uri), p.url, anchor(p.src_uri))
+    shown = [p for p in pages if p.src_uri in state.booklet_parts]
     sheets = worksheets(site, shown, state.booklet_parts)
     for w in sheets:
         if w.src_uri not in state.booklet_parts:
@@ -306,7 +306,7 @@ def view(state: State, src_uri: str) -> dict:
         "articles": items,
         "worksheets": [{"anchor": anchor(w.src_uri), "title": escape(w.meta.title), "page": relative(w.url, url),
                         "html": render(state.booklet_parts[w.src_uri], url, anchors, site_url)} for w in sheets],
-        "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.rendered],
+        "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.booklet_parts],
     }
 
 
