@@ -41,8 +41,12 @@ def lighthouse(url: str, form: str, out: Path) -> dict:
            "--chrome-flags=--headless=new --no-sandbox", f"--only-categories={','.join(CATEGORIES)}"]
     if form == "desktop":
         cmd.append("--preset=desktop")
-    subprocess.run(cmd, env={**os.environ, "CHROME_PATH": chromium}, check=True, timeout=600)
-    return json.loads(out.read_text())
+    for attempt in (1, 2):  # Lighthouse 12 with Chromium 156 sometimes fails to record the trace (NO_NAVSTART)
+        done = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": chromium}, timeout=600)
+        if done.returncode == 0:
+            return json.loads(out.read_text())
+        print(f"lighthouse failed on {url} ({form}), attempt {attempt}", file=sys.stderr)
+    raise SystemExit(f"lighthouse failed twice on {url} ({form})")
 
 
 def lost_points(report: dict) -> list[str]:
