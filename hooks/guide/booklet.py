@@ -55,7 +55,7 @@ def markdown(site: Site, key: str, site_name: str) -> str:
     what = f"Every article in {title(site, key, site_name).removesuffix(' booklet')}" if key else "Every article in the guide"
     meta = {"title": title(site, key, site_name),
             "description": f"{what} on one page to read or print, with a cover, contents, page numbers and blank worksheets.",
-            "search": {"exclude": True}}  # Material's search; Pagefind: data-pagefind-ignore in booklet.html
+            "search": {"exclude": True}}  # Pagefind indexes only data-pagefind-body pages; the booklet is never one
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
 
 
