@@ -10,7 +10,7 @@ CONFIG ?= mkdocs.yml
 SITE ?= site
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: serve build test bench new check lock system-deps clean
+.PHONY: serve build preview test bench lighthouse new check lock system-deps clean
 
 $(VENV)/.site: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,20 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 serve: $(VENV)/.site ## Preview with live reload on http://127.0.0.1:8000 (drafts shown, problems on the page); Ctrl+C stops
 	$(PY) -m mkdocs serve --livereload --dirty -f $(CONFIG) -a $(ADDR)
 
-build: $(VENV)/.site ## Strict build into site/; a failed build leaves the last good site/ as it was
+build: $(VENV)/.site ## Strict build into site/, ready to publish (headers, compressed copies, deploy/nginx-guide.conf); SITE_URL=https://... sets the address
 	$(PY) -m guide build -f $(CONFIG) --site $(SITE)
+
+preview: $(VENV)/.site system-deps ## Serve the built site/ with nginx and the generated snippet, as a production server would
+	$(PY) scripts/serve_nginx.py $(SITE)
 
 test: $(VENV)/.test system-deps ## Build the site and run every test, browser tests included
 	$(PY) -m pytest
 
 bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BENCHMARKS.md)
 	$(PY) benchmarks/run.py
+
+lighthouse: $(VENV)/.site system-deps ## Lighthouse scores of the built site served by nginx, mobile and desktop (see BENCHMARKS.md)
+	$(PY) benchmarks/lighthouse.py
 
 new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
 	$(PY) -m guide new $(or $(KIND),article) --section "$(SECTION)" --title "$(TITLE)"
@@ -46,8 +52,8 @@ lock: ## Re-lock requirements.txt from requirements.in (newest allowed versions)
 	  $(VENV)-lock/bin/python -m pip freeze --exclude-editable; } > requirements.txt
 	rm -rf $(VENV)-lock
 
-system-deps: ## Install Chromium and Java when missing (browser tests and HTML validator need them)
+system-deps: ## Install Chromium, Java and nginx when missing (browser tests, HTML validator, publishing tests)
 	@bash scripts/ensure-system-deps.sh
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site deploy .pytest_cache

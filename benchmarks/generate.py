@@ -8,12 +8,12 @@ does the same work per page as a build of the real guide. Article i depends only
 100-article site is the first 100 articles of the 1,000-article one.
 
 Configs are written next to `content/`:
-  mkdocs.yml                   the project's config (our hooks on)
-  mkdocs-nohooks.yml           the same with `hooks: []`: what our hooks cost
-  mkdocs-nosearch.yml          hooks on, without Material's search plugin (Pagefind replaces it)
-  mkdocs-nohooks-nosearch.yml  hooks off, without the search plugin
-  mkdocs-stock.yml             hooks off and no `nav:`/`not_in_nav`: stock MkDocs puts every article in
-                               the sidebar, the quadratic layout our nav design avoids (reference only)
+  mkdocs.yml               the project's config (our hooks on, the Pagefind index included)
+  mkdocs-nohooks.yml       the same with `hooks: []`: what our hooks cost
+  mkdocs-nosearch.yml      hooks on except hooks/search.py: what they cost apart from the search index
+  mkdocs-nohooks-lunr.yml  hooks off, with Material's own search plugin (the search before Pagefind)
+  mkdocs-stock.yml         hooks off and no `nav:`/`not_in_nav`: stock MkDocs puts every article in
+                           the sidebar, the quadratic layout our nav design avoids (reference only)
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import shutil
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -224,24 +225,28 @@ def _fix_links(docs: Path) -> None:
 
 
 CONFIG_FILES = {"on": "mkdocs.yml", "off": "mkdocs-nohooks.yml", "on-nosearch": "mkdocs-nosearch.yml",
-                "off-nosearch": "mkdocs-nohooks-nosearch.yml", "stock": "mkdocs-stock.yml"}
+                "off-lunr": "mkdocs-nohooks-lunr.yml", "stock": "mkdocs-stock.yml"}
 
 
 def write_configs(dest: Path, docs: Path) -> dict[str, Path]:
     """The project's mkdocs.yml with absolute paths, plus the variants (CONFIG_FILES)."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    # MkDocs' own loader: mkdocs.yml uses !ENV (site_url), resolved here as MkDocs would.
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader(yaml.SafeLoader))
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
     for key in ("tags_file", "urgent_help"):
         config["extra"]["guide"][key] = str(ROOT / config["extra"]["guide"][key])
     nohooks = {**config, "hooks": []}
-    stock = {k: v for k, v in nohooks.items() if k not in ("nav", "not_in_nav")}
-
-    def nosearch(c: dict) -> dict:
-        return {**c, "plugins": [p for p in c["plugins"] if not (p == "search" or isinstance(p, dict) and "search" in p)]}
-
-    variants = {"on": config, "off": nohooks, "on-nosearch": nosearch(config), "off-nosearch": nosearch(nohooks), "stock": stock}
+    variants = {
+        "on": config,
+        "off": nohooks,
+        # Our hooks without the Pagefind index (hooks/search.py): what they cost apart from search.
+        "on-nosearch": {**config, "hooks": [h for h in config["hooks"] if not h.endswith("/search.py")]},
+        # Hooks off with Material's own search plugin, the search the guide had before Pagefind.
+        "off-lunr": {**nohooks, "plugins": ["search", *nohooks["plugins"]]},
+        "stock": {k: v for k, v in nohooks.items() if k not in ("nav", "not_in_nav")},
+    }
     out = {}
     for name, data in variants.items():
         path = dest / CONFIG_FILES[name]

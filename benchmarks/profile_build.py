@@ -92,7 +92,7 @@ PHASES = [
     ("    on_env events (tags plugin lists pages)", _fn("mkdocs/plugins.py", "on_env")),
     ("    404 page and sitemap", _fn("mkdocs/commands/build.py", "_build_theme_template")),
     ("    on_page_context events", _fn("mkdocs/plugins.py", "on_page_context")),
-    ("      of which Material search indexing", _fn("material/plugins/search/plugin.py", "on_page_context")),
+    ("      of which Material's search plugin (not used now)", _fn("material/plugins/search/plugin.py", "on_page_context")),
     ("    page templates (Jinja render)", _fn("jinja2/environment.py", "render")),
     ("      of which compiling templates", _fn("jinja2/environment.py", "compile")),
     ("      of which header (page title, search, palette)", _fn("material/templates/base.html", "block_header")),
@@ -102,7 +102,7 @@ PHASES = [
     ("      of which breadcrumbs (path.html)", _fn("material/templates/partials/path.html", "root")),
     # Jinja compiles each template to a module whose `root` renders it; ours includes our other partials.
     ("      of which our content partial + includes", _fn("overrides/partials/content.html", "root")),
-    ("    on_post_build events (search index written)", _fn("mkdocs/plugins.py", "on_post_build")),
+    ("    on_post_build events (the Pagefind search index)", _fn("mkdocs/plugins.py", "on_post_build")),
 ]
 
 

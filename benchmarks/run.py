@@ -7,11 +7,11 @@ shows an edit. `make bench` runs this; BENCHMARKS.md records the numbers.
 For each size (`guide` is the real content; a number is a synthetic site from generate.py) every
 build is `python -m mkdocs build --strict -q` in its own subprocess under /usr/bin/time (wall time,
 CPU time, peak memory), with these configs taking turns:
-  on            the project's config (our hooks on)
-  off           the same with `hooks: []`: the difference is what our hooks cost
-  on-nosearch   hooks on, without Material's search plugin (branch `search` replaces it with Pagefind)
-  off-nosearch  hooks off, without the search plugin
-  stock         hooks off, every article in the sidebar (up to STOCK_MAX articles; reference only)
+  on           the project's config (our hooks on, the Pagefind search index included)
+  off          the same with `hooks: []`: no search index, no booklets
+  on-nosearch  hooks on except hooks/search.py: what our hooks cost apart from the search index
+  off-lunr     hooks off with Material's own search plugin, the search the guide had before Pagefind
+  stock        hooks off, every article in the sidebar (up to STOCK_MAX articles; reference only)
 The machine is shared, so each configuration is built --repeats times (median reported), except at
 5,000 articles and more, which are built once. CPU time (user + sys) is reported beside wall time:
 other people's work on the machine stretches wall time much more than it stretches CPU time. The
@@ -54,7 +54,7 @@ from guide import settings as guide_settings, site as guide_site, state as guide
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
 STOCK_MAX = 100  # stock nav is quadratic: 67 s at 1,000 articles, ~20 minutes at 5,000
 ONCE_FROM = 5000  # sizes this large are built once per config (the shared machine's 2 cores)
-CONFIGS = ("on", "off", "on-nosearch", "off-nosearch", "stock")
+CONFIGS = ("on", "off", "on-nosearch", "off-lunr", "stock")
 
 
 def code_fingerprint() -> str:
@@ -100,12 +100,13 @@ def build(config: Path, site_dir: Path) -> dict:
     if done.returncode:
         sys.exit(f"build failed: {' '.join(cmd)}\n{output[-3000:]}")
     wall, user, system, kib = timing.read_text().split()[-4:]
-    index = site_dir / "search" / "search_index.json"
+    pagefind, lunr = site_dir / "pagefind", site_dir / "search" / "search_index.json"  # Pagefind's bundle, or Material's index
     result = {
         "wall_s": float(wall), "cpu_s": round(float(user) + float(system), 2),
         "peak_mb": round(int(kib) / 1024, 1),  # GNU time reports KiB
         "warnings": sum(line.startswith(("WARNING", "ERROR")) for line in output.splitlines()),
-        "search_index_mb": round(index.stat().st_size / 1e6, 2) if index.exists() else None,
+        "search_index_mb": round(sum(f.stat().st_size for f in pagefind.rglob("*") if f.is_file()) / 1e6, 2) if pagefind.exists()
+        else round(lunr.stat().st_size / 1e6, 2) if lunr.exists() else None,
     }
     shutil.rmtree(site_dir)  # a 5,000-article site is hundreds of MB; the numbers are what we keep
     return result
@@ -328,7 +329,7 @@ def plot(sizes: dict, path: Path) -> None:
     if len(ns) < 2:
         return
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, style in (("on", "o-"), ("off", "s--"), ("on-nosearch", "o:"), ("off-nosearch", "s:")):
+    for name, style in (("on", "o-"), ("off", "s--"), ("on-nosearch", "o:"), ("off-lunr", "s:")):
         ax.plot(ns, [sizes[n][name]["wall_s"] for n in ns], style, label=f"{name} (median wall time)")
     ax.axhline(45, color="grey", lw=0.8)
     ax.set_xlabel("articles")

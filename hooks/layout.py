@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 import guide.context
 import guide.dates
 import guide.fragments
 import guide.navigation
-import guide.search_index
 import guide.views
 
 KEY = "guide_state"  # set by validate.py's on_config, which runs first at any hook order (priority 100)
@@ -68,10 +66,3 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Likewise the page's HTML, once the page is written (the search plugin has indexed it)."""
     page.content = ""
     return output
-
-
-@event_priority(-100)  # after Material's search plugin has written its index
-def on_post_build(*, config: MkDocsConfig) -> None:
-    site = config[KEY].site
-    keywords = {p.url: p.meta.keywords for p in site.pages.values() if p.meta.keywords}
-    guide.search_index.update_file(Path(config.site_dir) / "search" / "search_index.json", keywords)

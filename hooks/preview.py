@@ -2,9 +2,11 @@
 
 Dirty mode rebuilds a page whose file is newer than its output. Before pages are read, this hook
 removes the output of every page the edit shows on (guide/preview.py works out which), so dirty
-mode rebuilds those too; pages it does not rebuild still get their front matter, so titles in
-neighbours' links and the topics page stay whole. Every build still reads and checks every page.
-Without `--dirty` (plain `mkdocs serve`, `mkdocs build`) this hook does nothing.
+mode rebuilds those too. Pages it does not rebuild still get their front matter, so titles in
+neighbours' links and the topics page stay whole, and their HTML from the last build, so booklets
+(generated, rebuilt every time) stay whole too. Every build still reads and checks every page, and
+the search index is made from the whole site folder. Without `--dirty` (plain `mkdocs serve`,
+`mkdocs build`) this hook does nothing.
 """
 from __future__ import annotations
 
@@ -30,14 +32,12 @@ log = logging.getLogger("mkdocs.hooks.guide")
 @dataclass
 class Build:
     """One preview build: a stamp of what every page depends on (config, theme overrides), and by
-    page (src_uri) its fingerprint, output file and URL; then the URLs it rendered or removed."""
+    page (src_uri) its fingerprint and output file; the articles' HTML, last rendered or kept."""
 
     stamp: str
     prints: dict[str, int]
     outputs: dict[str, str]
-    urls: dict[str, str]
-    rendered: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
+    html: dict[str, str] = field(default_factory=dict)
 
 
 _dirty = False
@@ -66,74 +66,61 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     key = _key(config)
     pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     neighbours = {f.src_uri: (_uri(f.page.previous_page), _uri(f.page.next_page)) for f in pages if f.page}
-    build = Build(_stamp(config), guide.preview.fingerprints(config[KEY], neighbours),
-                  {f.src_uri: f.abs_dest_path for f in pages}, {f.src_uri: f.url for f in pages})
+    build = Build(_stamp(config), guide.preview.fingerprints(config[KEY], neighbours), {f.src_uri: f.abs_dest_path for f in pages})
     before = _last.pop(key, None)  # a build that fails leaves none: the next one rebuilds everything
     _current[key] = build
     if before is not None and before.stamp == build.stamp:
         stale, gone = guide.preview.stale(before.prints, build.prints)
+        build.html = {uri: html for uri, html in before.html.items() if uri in build.prints and uri not in stale}
     else:  # the first build, or the config or theme changed: everything
         stale, gone = set(build.outputs), (set(before.outputs) - set(build.outputs) if before else set())
     for uri in stale:
         _remove(build.outputs[uri])
     for uri in gone:
         _remove(before.outputs[uri], prune=config.site_dir)
-        build.removed.add(before.urls[uri])
     if before is not None:
         log.info(f"Preview: rebuilding {len(stale)} of {len(build.outputs)} pages that show what changed")
     return nav
 
 
+@event_priority(-110)  # after booklets.py keeps the article's HTML (-100)
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if _dirty and (build := _current.get(_key(config))) and page.file.src_uri in config[KEY].rendered:
+        build.html[page.file.src_uri] = html
+    return html
+
+
 @event_priority(110)  # before Material's tags plugin lists the pages (100)
 def on_env(env, *, config: MkDocsConfig, files: Files):
-    """Dirty mode does not read the pages it does not rebuild, so their titles would be empty in
-    other pages' links, and the tags plugin would list only the rebuilt pages: they get their
-    front matter (already read and checked) and are shown to the tags plugin."""
+    """Dirty mode does not read the pages it does not rebuild: they get their front matter (read
+    and checked already) so that titles in other pages' links and the tags plugin's lists stay
+    whole, and articles their last HTML, for the booklets."""
     if not _dirty:
         return env
-    site = config[KEY].site
+    state = config[KEY]
+    build = _current[_key(config)]
     tags = config.plugins.get("material/tags")
     for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
-        page, info = file.page, site.pages.get(file.src_uri)
+        page, info = file.page, state.site.pages.get(file.src_uri)
         if page is None or page.markdown is not None:
             continue
         if info is None:
             page.read_source(config)
         else:
             page.markdown, page.meta = "", info.meta.model_dump(exclude_unset=True)
+            if info.kind == "article" and file.src_uri in build.html:
+                state.rendered[file.src_uri] = build.html[file.src_uri]
         guide.views.safe_meta(page.meta)
         if tags is not None:
             tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
     return env
 
 
-def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    if _dirty and (build := _current.get(_key(config))):
-        build.rendered.add(page.url)
-    return context
-
-
-@event_priority(10)  # before Material's search plugin writes its index (0)
+@event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     key = _key(config)
-    build = _current.pop(key, None)
-    if build is None:
-        return
-    _merge_search_index(config, build)
-    _last[key] = build
-
-
-def _merge_search_index(config: MkDocsConfig, build: Build) -> None:
-    """Material's search plugin, in dirty mode, keeps the last index and swaps in the entries of the
-    one page it expects was rebuilt. Here many are: keep every other page's entries, and the new ones."""
-    search = config.plugins.get("material/search")
-    previous = getattr(search, "search_index_prev", None)
-    if previous is None:
-        return
-    fresh = build.rendered | build.removed
-    kept = [e for e in previous.entries if e["location"].split("#")[0] not in fresh]
-    search.search_index.entries = kept + search.search_index.entries
-    search.search_index_prev = None  # merged here; the plugin keeps this index for next time
+    if (build := _current.pop(key, None)) is not None:
+        _last[key] = build
 
 
 def _key(config: MkDocsConfig) -> str:

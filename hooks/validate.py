@@ -47,13 +47,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         today=guide.dates.today(),
         locale=settings.date_locale or config.theme.get("language") or "en",
         shown_prefix=(docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/",
+        site_name=config.site_name,
+        site_url=config.site_url or "",
     )
     bad_locale = guide.dates.locale_problem(state.locale)
     if bad_locale:
         raise PluginError(f"mkdocs.yml: extra.guide.date_locale (or theme.language): {bad_locale}")
     if serving:
         # Problems are shown on the pages instead: a strict abort would leave the preview hanging.
-        # MkDocs starts counting warnings for strict mode before this event runs, so that counter goes too.
+        # MkDocs decided on strict before this event and counts warnings with a handler: drop it.
         config.strict = False
         mkdocs_log = logging.getLogger("mkdocs")
         for handler in [h for h in mkdocs_log.handlers if isinstance(h, CountHandler)]:

@@ -56,7 +56,10 @@ class Visit:
         self.page.on("request", lambda r: (self.requests.append(r.url), self.methods.append(r.method)))
 
     def open(self, path: str = ""):
-        self.page.goto(self.server + path, wait_until="networkidle")
+        # "load" first: on a large page (a booklet) the network goes idle while the HTML is still
+        # being parsed, and a PDF or an axe run would see only part of the page.
+        self.page.goto(self.server + path, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
         return self.page
 
     def foreign_requests(self) -> list[str]:

@@ -11,10 +11,13 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +53,8 @@ def copy_project(dest: Path, changes: dict[str, str | None] | None = None, confi
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copy(ROOT / "tags.yml", dest / "tags.yml")
     shutil.copytree(ROOT / "snippets", dest / "snippets")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    # MkDocs' own loader: mkdocs.yml uses !ENV (site_url), resolved here as MkDocs would.
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=get_yaml_loader(yaml.SafeLoader))
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
     if config_edit:
@@ -95,17 +99,61 @@ def serve_directory(directory, handler=QuietHandler):
 
 
 def search(page, query: str) -> list[str]:
-    """Type into Material's search box like a person; return the result links, best first."""
-    page.keyboard.press("/")  # Material's shortcut to focus search; the box itself is hidden on phones
-    box = page.locator("input[data-md-component=search-query]")
-    box.click()
+    """Open search from the header as a reader does ("/" or the button), type, and wait for the
+    answer; return the result links, best first."""
+    box = page.locator("#guide-search-input")
+    if not box.is_visible():
+        page.keyboard.press("/")
     box.fill("")
     box.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+    page.wait_for_function(
+        """q => document.getElementById('guide-search-status').textContent.includes('\u201c' + q + '\u201d')
+               && !document.getElementById('guide-search').querySelector('[aria-busy]')""",
+        arg=query, timeout=10_000)
+    return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
+
+
+def pagefind_records(site: Path) -> list[dict]:
+    """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
+    from guide.search import records
+    return records(site / "pagefind")
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    # `mkdocs serve` holds requests while it rebuilds (15 s or more on a busy 2-core machine).
+    with urllib.request.urlopen(url, timeout=90) as r:
+        return r.read().decode("utf-8")
+
+
+def wait_for(url: str, predicate, what: str, seconds: float = 120) -> str:
+    """Poll a live server until a page satisfies `predicate`. A preview answers only after a rebuild
+    finishes, so a slow answer or a refused connection is one more try, not a failure."""
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not seen within {seconds} s at {url}")
+
+
+@contextlib.contextmanager
+def mkdocs_serve(config: Path, cwd: Path, extra_env: dict | None = None):
+    """A real `mkdocs serve` (what `make serve` runs) on a free port; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", "--livereload"],
+                            cwd=cwd, env={**env(), **(extra_env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(20)

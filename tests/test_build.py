@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, copy_project, mkdocs
+from sitebuild import copy_project, mkdocs
 
 
 def built_pages(site):
@@ -102,7 +102,8 @@ def test_each_article_sidebar_opens_its_own_section_and_links_resolve(site):
         sidebar = BeautifulSoup(path.read_text(), "html.parser").select_one(".md-sidebar--primary")
         return sidebar, [box["id"] for box in sidebar.select("li.md-nav__item--active > input.md-nav__toggle")]
 
-    articles = [p for p in site.glob("*/*/index.html") if p.parent.parent.name not in ("tags", "search", "assets")]
+    # Booklets sit in a section's folder but outside the nav: they have no section to open.
+    articles = [p for p in site.glob("*/*/index.html") if p.parent.parent.name not in ("tags", "search", "assets") and p.parent.name != "booklet"]
     assert len(articles) > 40 and len({p.parent.parent for p in articles}) >= 6
     for path in articles:
         sidebar, ids = opened(path)

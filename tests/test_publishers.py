@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guide import pages, reference
-from sitebuild import ROOT, SOURCE, article, copy_project, env, mkdocs, serve_directory
+from guide import site as site_mod
+from sitebuild import ROOT, SOURCE, article, copy_project, env, mkdocs, pagefind_records, search, serve_directory
 
 GOOD = "Rest, pacing, energy and fatigue. " * 30
 
@@ -99,11 +100,11 @@ def test_hostile_title_is_plain_text_in_search_results(hostile_site, browser):
             dialogs = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(url + "consent/hostile/", wait_until="networkidle")
-            page.keyboard.press("/")
-            page.locator("input[data-md-component=search-query]").type("onclick", delay=20)
-            page.locator(".md-search-result__item").first.wait_for()
-            assert page.locator(".md-search-result b[onclick], .md-search-result img").count() == 0
-            assert "Care <b" in page.locator(".md-search-result").inner_text()
+            assert search(page, "onclick")
+            results = page.locator("#guide-search")
+            assert results.locator("b[onclick], img, script").count() == 0
+            assert HOSTILE_TITLE in results.locator(".guide-search__link").all_inner_texts()
+            assert HOSTILE_DESC in results.locator(".guide-search__description").all_inner_texts()
             assert dialogs == []
     finally:
         context.close()
@@ -178,7 +179,7 @@ def test_drafts_are_left_out_of_build_search_related_and_cards(tmp_path):
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert not (build.site / "consent/secret-draft").exists()
-    everything = "".join(p.read_text() for p in build.site.rglob("*.html")) + (build.site / "search/search_index.json").read_text()
+    everything = "".join(p.read_text() for p in build.site.rglob("*.html")) + json.dumps(pagefind_records(build.site))
     assert "Secret draft page" not in everything and "secret-draft" not in everything
 
 
@@ -193,28 +194,29 @@ def test_new_article_appears_in_section_search_tags_and_related_lists(tmp_path):
     assert "Zebra signals for tired evenings" in section.select_one(".guide-cards").get_text()
     page = BeautifulSoup((site / "consent/zebra-signals/index.html").read_text(), "html.parser")
     assert [a.get_text(strip=True) for a in page.select(".md-path__link")][-1] == "Consent"  # breadcrumb
-    index = json.loads((site / "search/search_index.json").read_text())
-    assert any(d["location"].startswith("consent/zebra-signals/") for d in index["docs"])
+    assert "/consent/zebra-signals/" in {r["url"] for r in pagefind_records(site)}
     tags = BeautifulSoup((site / "tags/index.html").read_text(), "html.parser")
     assert "Zebra signals for tired evenings" in tags.get_text()
-    related_hits = sum("Zebra signals for tired evenings" in (p.read_text()) for p in site.glob("consent/*/index.html") if p.parent.name != "zebra-signals")
+    related_hits = sum("Zebra signals for tired evenings" in (p.read_text()) for p in site.glob("consent/*/index.html")
+                       if p.parent.name not in ("zebra-signals", "booklet"))  # the booklet has every article of the section
+    booklet = BeautifulSoup((site / "consent/booklet/index.html").read_text(), "html.parser")
+    assert "Zebra signals for tired evenings" in [h.get_text(" ", strip=True).split(". ", 1)[1] for h in booklet.select(".guide-booklet__article > h2")]
     assert related_hits >= 1
 
 
 def test_review_dates_show_and_report_lists_overdue(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/old.md": article("An old article", body=GOOD).replace("published: '2026-10-01'", "published: '2020-01-01'").replace("reviewed: '2026-11-01'", "reviewed: '2021-06-01'")})
-    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-11-23"})
+    build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-12-01"})
     assert build.returncode == 0, build.output
     meta = BeautifulSoup((build.site / "pacing/old/index.html").read_text(), "html.parser").select_one(".guide-review").get_text(" ", strip=True)
     assert "Last reviewed 1 June 2021" in meta and "Next review due 1 June 2024" in meta
     report = (build.site / "review-report/index.html").read_text()
     assert "An old article" in report and "Overdue" in report
     assert "content/pacing/old.md,An old article,2021-06-01,2024-06-01,overdue" in (build.site / "review-report.csv").read_text()
-    index = (build.site / "search/search_index.json").read_text()
-    assert "review-report" not in index
+    assert "review-report" not in json.dumps(pagefind_records(build.site))
     home = BeautifulSoup((build.site / "index.html").read_text(), "html.parser")
     assert not home.select('.md-nav a[href*="review-report"]')
-    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-11-23", "STRICT_REVIEW": "1"})
+    strict = mkdocs(cfg, tmp_path / "site2", extra_env={"GUIDE_TODAY": "2026-12-01", "STRICT_REVIEW": "1"})
     assert strict.returncode != 0 and "Traceback" not in strict.output
     assert "content/pacing/old.md: reviewed: review overdue since 2024-06-01" in strict.output
 
@@ -224,16 +226,14 @@ def test_readme_front_matter_reference_matches_the_schema():
     assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
 
 
-def test_duplicate_keys_and_tabs_are_named(tmp_path):
-    cfg = copy_project(tmp_path, {
-        "content/pacing/dupe.md": article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"),
-        "content/pacing/tabs.md": "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n",
-    })
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "content/pacing/dupe.md: front matter: is not valid YAML at line 5" in build.output
-    assert "the key 'worksheets' appears twice (keep one)" in build.output
-    assert "content/pacing/tabs.md: front matter: is not valid YAML at line 5" in build.output and "indent with spaces" in build.output
+def test_duplicate_keys_and_tabs_are_named():
+    """Validation messages need no build: the same `pages.load` the build calls, in-process."""
+    dupe = pages.load("pacing/dupe.md", article("Dupe").replace("tags:", "worksheets: []\nworksheets: []\ntags:"), "content/pacing/dupe.md")
+    tabs = pages.load("pacing/tabs.md", "---\ntitle: Tabs\ndescription: x\ntags:\n\t- pacing\n---\nText.\n", "content/pacing/tabs.md")
+    assert [str(p) for p in dupe.problems] == [
+        "content/pacing/dupe.md: front matter: is not valid YAML at line 5, column 1: the key 'worksheets' appears twice (keep one) "
+        "(check quotes, colons and indentation; quote text that contains ': ')"]
+    assert str(tabs.problems[0]).startswith("content/pacing/tabs.md: front matter: is not valid YAML at line 5") and "indent with spaces" in str(tabs.problems[0])
 
 
 def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
@@ -248,7 +248,10 @@ def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
 
 
 def test_tag_list_problems_are_clear(tmp_path):
-    cfg = copy_project(tmp_path, {"tags.yml": "pacing: [not, a, string]\n"})
-    build = mkdocs(cfg, tmp_path / "site")
-    assert build.returncode != 0 and "Traceback" not in build.output
-    assert "tags.yml: -: must map each tag to a one-line meaning" in build.output
+    bad = tmp_path / "tags.yml"
+    bad.write_text("pacing: [not, a, string]\n")
+    assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
+        "tags.yml: -: must map each tag to a one-line meaning (one `tag: meaning` per line)"]
+    assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
+    bad.write_bytes(b"pacing: caf\xe9\n")
+    assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])

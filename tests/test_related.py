@@ -1,18 +1,14 @@
 """Related lists: ranking on small hand-made corpora, the real guide's lists, and live rebuilds."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
 
 from guide import related
 from guide.related import Doc, Weights
-from sitebuild import ROOT, article, copy_project, env, free_port, mkdocs
+from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, wait_for
 
 W = Weights()
 
@@ -150,39 +146,14 @@ def test_related_false_hides_the_list(tmp_path):
     assert built_related(build.site, "pacing/quiet") == []
 
 
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as r:
-        return r.read().decode()
-
-
 def test_serve_rebuild_shows_an_added_article_in_related_lists(tmp_path):
-    cfg = copy_project(tmp_path)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}", "--livereload"],
-                            cwd=tmp_path, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/consent/agreed-signals/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                before = fetch(url)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "mkdocs serve did not start"
-                time.sleep(0.5)
+    with mkdocs_serve(copy_project(tmp_path), tmp_path) as base:
+        url = base + "consent/agreed-signals/"
+        before = wait_for(url, lambda t: True, "mkdocs serve to start")
         assert "Hand signals when words are hard" not in before
         body = "Agreed signals: a safe word, a hand signal, pause, slow down and stop. " * 20
         (tmp_path / "content/consent/hand-signals.md").write_text(
             article("Hand signals when words are hard", tags=["consent", "signals", "safety", "boundaries"], body=body))
-        deadline = time.monotonic() + 60
-        while "Hand signals when words are hard" not in fetch(url):
-            assert time.monotonic() < deadline, "the rebuild did not add the new article to the related list"
-            time.sleep(0.5)
+        wait_for(url, lambda t: "Hand signals when words are hard" in t, "the rebuild adding the new article to the related list")
         (tmp_path / "content/consent/hand-signals.md").unlink()
-        deadline = time.monotonic() + 60
-        while "Hand signals when words are hard" in fetch(url):
-            assert time.monotonic() < deadline, "the rebuild kept a deleted article in the related list"
-            time.sleep(0.5)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        wait_for(url, lambda t: "Hand signals when words are hard" not in t, "the rebuild dropping a deleted article from the related list")

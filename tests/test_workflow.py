@@ -7,15 +7,13 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from guide import pages
-from sitebuild import ROOT, article, copy_project, env, free_port, mkdocs
+from sitebuild import ROOT, article, copy_project, env, fetch, free_port, mkdocs, wait_for
 
 PROBLEM_LINE = re.compile(r"(content/\S+\.md|tags\.yml): (\S+): (.+)")
 
@@ -102,24 +100,6 @@ def test_check_passes_the_real_guide_and_only_warns_on_plain_language(tmp_path):
 
 
 # --- a real preview process ------------------------------------------------------------------
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=20) as r:
-        return r.read().decode("utf-8")
-
-
-def wait_for(url: str, predicate, what: str, seconds: float = 90) -> str:
-    deadline, last = time.monotonic() + seconds, ""
-    while time.monotonic() < deadline:
-        try:
-            last = fetch(url)
-            if predicate(last):
-                return last
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{what}: not seen within {seconds} s at {url}")
 
 
 @pytest.fixture

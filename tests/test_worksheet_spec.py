@@ -1,11 +1,15 @@
 """Worksheet specs: validation messages a publisher can act on, and safe, accessible rendering."""
 from __future__ import annotations
 
+import typing
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
-from guide import pages, schema, worksheet_form
-from sitebuild import copy_project, mkdocs
+from guide import fields, pages, reference, schema, worksheet_form
+from guide.fields.lines import MAX_ROWS as LINES_MAX
+from sitebuild import ROOT, copy_project, mkdocs
 
 SHEET = """---
 title: Test sheet
@@ -108,3 +112,95 @@ def test_build_stops_on_bad_sheet_and_unknown_slug(tmp_path):
     assert build.returncode != 0
     assert "content/worksheets/bad-sheet.md: worksheet.fields[0].type: unknown field type 'slider'" in build.output
     assert "Traceback" not in build.output
+
+
+# ---- every field type is one unit: schema, meaning, template, CSS; all derived from the registry ----
+
+CSS = (ROOT / "overrides" / "assets" / "guide.css").read_text()
+README = (ROOT / "README.md").read_text()
+TYPES = sorted(fields.REGISTRY)
+
+
+def test_the_registry_is_the_one_list_of_field_types():
+    assert fields.FIELD_TYPES == tuple(fields.REGISTRY) == schema.FIELD_TYPES
+    assert set(TYPES) >= {"text", "lines", "scale", "checklist", "table", "date", "signature"}
+    # The union that validates `worksheet.fields` is made from the registry, member for member.
+    union = schema.WorksheetSpec.model_fields["fields"].annotation.__args__[0]
+    assert set(typing.get_args(typing.get_args(union)[0])) == set(fields.REGISTRY.values())
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_every_field_type_validates_renders_accessibly_and_is_documented(type_name):
+    cls = fields.REGISTRY[type_name]
+    assert (Path(fields.__file__).parent / cls.template()).is_file(), f"add fields/{type_name}.html"
+    assert cls.meaning and cls.__module__ == f"guide.fields.{type_name}"
+    for example in cls.examples():
+        spec = schema.WorksheetSpec.model_validate({"fields": [example]})
+        assert type(spec.fields[0]) is cls
+        soup = BeautifulSoup(str(worksheet_form.render("t", spec, "T")), "html.parser")
+        field = soup.select_one(f".guide-ws__field--{type_name}")
+        assert field, f"{type_name}: the field's root needs class guide-ws__field--{type_name}"
+        assert labelled_controls(soup, field) >= 1
+        assert not soup.select("[style], script")
+    # Documented: the README's generated reference has the type, its keys and its meaning.
+    row = next(line for line in reference.markdown().splitlines() if line.startswith(f"| `{type_name}` |"))
+    assert cls.meaning in row
+    for key in set(cls.model_fields) - {"type", "label", "hint"}:
+        assert f"`{key}`" in row, key
+    assert reference.markdown() in README, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
+
+
+def labelled_controls(soup, root) -> int:
+    controls = root.select("input, textarea")
+    for el in controls:
+        name = accessible_name(soup, el)
+        assert name, el
+    return len(controls)
+
+
+def accessible_name(soup, el) -> str:
+    if el.get("aria-label"):
+        return el["aria-label"]
+    label = (el.get("id") and soup.find("label", attrs={"for": el["id"]})) or el.find_parent("label")
+    return label.get_text(" ", strip=True) if label else ""
+
+
+@pytest.mark.parametrize("type_name", [t for t in TYPES if "people" in fields.REGISTRY[t].model_fields])
+def test_people_fields_ask_each_person_in_a_group_with_labels_naming_person_and_question(type_name):
+    cls = fields.REGISTRY[type_name]
+    spec = schema.WorksheetSpec.model_validate({"fields": [{**cls.example, "label": "Q <i>", "people": ["You", "Your <b>partner</b>"]}]})
+    soup = BeautifulSoup(str(worksheet_form.render("t", spec, "T")), "html.parser")
+    group = soup.select_one(f"fieldset.guide-ws__field--{type_name}.guide-ws__field--people")
+    assert group.legend.get_text(strip=True) == "Q <i>"
+    people = group.select(".guide-ws__person")
+    assert len(people) == 2
+    for person, name in zip(people, ["You", "Your <b>partner</b>"]):
+        controls = person.select("input, textarea")
+        assert controls
+        for el in controls:
+            # Each control is named by person and question: its own label, or the legend of its group.
+            own = accessible_name(soup, el) if el.get("type") != "radio" else person.legend.get_text(" ", strip=True)
+            assert own.startswith(name) and "Q <i>" in own, own
+            assert el.get("data-ws-part") == name
+    assert len({el["name"] for el in group.select("[name]")}) == 2  # one answer per person
+
+
+def test_people_need_two_or_three_different_names():
+    for people, words in ([["You"]], "at least 2"), ([["A", "B", "C", "D"]], "more than 3"), ([["You", "you"]], "same name twice"):
+        [p] = problems_for(f'    - {{type: scale, label: "Close?", people: {people[0]}}}')
+        assert p.field.startswith("worksheet.fields[0]") and words in p.message, p
+    [p] = problems_for('    - {type: checklist, label: "Ticks", options: [A], people: [You, Partner]}')
+    assert p.field == "worksheet.fields[0].people" and "unknown key" in p.message
+
+
+def test_writing_lines_need_no_inline_style_for_any_allowed_height():
+    # A strict CSP without 'unsafe-inline' forbids style="..."; CSS sizes every allowed row count.
+    for n in range(1, LINES_MAX + 1):
+        assert f'[data-rows="{n}"] {{ --rows: {n}; }}' in CSS, n
+    assert problems_for(f'    - {{type: lines, label: "L", rows: {LINES_MAX + 1}}}')
+
+
+def test_templates_escape_with_autoescape_on():
+    assert fields.base.TEMPLATES.autoescape is True
+    html = str(fields.REGISTRY["text"](type="text", label="<img src=x onerror=alert(1)>").render("f", "k"))
+    assert "<img" not in html and "&lt;img" in html

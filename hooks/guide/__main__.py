@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import readability, reference, scaffold
+from . import deploy, readability, reference, scaffold
 
 
 def check(argv: list[str]) -> int:
@@ -25,7 +25,6 @@ def check(argv: list[str]) -> int:
     from mkdocs.structure.files import get_files
 
     from . import site as site_mod
-    from .dates import today  # noqa: F401  (GUIDE_TODAY is honoured by the schema's checks)
     from .settings import read as read_settings
 
     argv = list(argv)
@@ -65,26 +64,53 @@ def check(argv: list[str]) -> int:
 
 
 def build(argv: list[str]) -> int:
-    """Strict build into a fresh folder, then swap it in: a failed build leaves site/ as it was.
+    """Strict build into a fresh folder, ready to publish, then swap it in: a failed build leaves site/ as it was.
+
+    After MkDocs, the built pages are checked against the site's Content-Security-Policy and get
+    what a static host needs (`deploy.prepare`): here rather than in a hook, so it sees the pages
+    as every hook left them whatever their order, and `mkdocs serve` never pays for compression.
+    The nginx snippet goes beside the site, in deploy/, so it is not uploaded with the pages.
 
     usage: python -m guide build [-f mkdocs.yml] [--site site] [other mkdocs build options]
+    environment: SITE_URL (the site's address), PRECOMPRESS=0 (no .gz/.br copies)
     """
     argv = list(argv)
     site = Path(_take(argv, "--site", "site"))
     argv = ["-f", _take(argv, "-f", "mkdocs.yml"), *argv]
+    site.resolve().parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.resolve().parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would keep a web server's own user out of site/
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp), *argv], env=env)
-    if done.returncode:
+    ready = None
+    if not done.returncode:
+        try:
+            ready = deploy.prepare(tmp, compress=os.environ.get("PRECOMPRESS", "1") not in ("0", "no", "false"))
+        except deploy.PublishError as e:
+            print(f"ERROR   -  {e}", file=sys.stderr)
+    if ready is None:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"Build failed: {site}/ was left as it was.", file=sys.stderr)
-        return done.returncode
+        return done.returncode or 1
     old = site.with_name(f"{site.name}.old-{os.getpid()}")
     if site.exists():
         site.rename(old)
     tmp.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"Built {site}/")
+    nginx = site.parent / "deploy" / "nginx-guide.conf"
+    nginx.parent.mkdir(exist_ok=True)
+    nginx.write_text(ready.nginx, encoding="utf-8")
+    for warning in ready.warnings:
+        print(f"WARNING -  {warning}", file=sys.stderr)
+    print(f"Built {site}/ for {ready.site_url or '(no address)'}: {ready.scan.pages} pages, "
+          f"{len(ready.scan.script_hashes)} inline scripts allowed by hash; headers in {site}/_headers "
+          f"and {nginx}")
+    if ready.compressed:
+        c = ready.compressed
+        print(f"Compressed {c.files} text files: {c.raw / 1e6:.2f} MB, gzip {c.gzip / 1e6:.2f} MB "
+              f"({c.gzip / c.raw:.0%}), brotli {c.brotli / 1e6:.2f} MB ({c.brotli / c.raw:.0%})")
     return 0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from . import related_view, views, worksheet_form
+from . import booklet, related_view, search, views
 from .pages import WORKSHEETS, INDEX, PageInfo
 from .state import State
 
@@ -15,6 +15,8 @@ from .state import State
 def page_context(state: State, src_uri: str, canonical_url: str) -> dict:
     problems = [{"path": p.path, "field": p.field, "message": p.message} for p in state.problems]
     site = state.site
+    if src_uri in state.booklets:
+        return {"kind": "booklet", "problems": problems, "booklet": state.booklet(src_uri), "urgent_help": state.urgent_help or None}
     info = site.pages.get(src_uri) if site else None
     if info is None:
         return {"kind": None, "problems": problems}
@@ -29,8 +31,15 @@ def page_context(state: State, src_uri: str, canonical_url: str) -> dict:
         "groups": _groups(state, info),
         "cards_title": "All worksheets" if src_uri == f"{WORKSHEETS}/{INDEX}" else "In this section",
         "related": [], "worksheets": [], "read_more": [], "sources": [], "share": [],
-        "urgent_help": None, "form": None,
+        "urgent_help": None, "form": None, "booklet_link": None,
+        "search": search.entry(info, search.section_label(site, info)),  # None: never found by search
     }
+    if info.kind in ("home", "section"):
+        # The home page links the whole-guide booklet; each article section, its own.
+        key = booklet.GUIDE if info.kind == "home" else booklet.key_of(info.src_uri)
+        url = state.booklets.get(booklet.src_uri(key))
+        if url is not None:
+            out["booklet_link"] = {"url": url, "scope": "section" if key else "guide"}
     if info.kind == "article":
         out["share"] = views.share_links(canonical_url, info.meta.title)
         out["sources"] = views.sources(info, s.review_years, state.today)
@@ -42,7 +51,7 @@ def page_context(state: State, src_uri: str, canonical_url: str) -> dict:
     elif info.kind == "home":
         out["urgent_help"] = state.urgent_help or None  # near the top, before the start-here paths
     elif info.kind == "worksheet":
-        out["form"] = worksheet_form.render(info.slug, info.meta.worksheet, info.meta.title)
+        out["form"] = state.form(info)
         out["read_more"] = [state.cards[p.src_uri] for p in site.worksheet_users.get(info.slug, [])]
     return out
 
@@ -59,13 +68,11 @@ def _groups(state: State, info: PageInfo) -> list[dict]:
         keys = list(dict.fromkeys(w.section for w in sheets))
         return [{"key": k, "title": views.section_name(site, k), "cards": [state.cards[w.src_uri] for w in sheets if w.section == k]}
                 for k in keys]
-    members = site.members.get(folder, [])
-    named = list(dict.fromkeys([*info.meta.groups, *sorted({p.meta.group for p in members if p.meta.group})]))
-    groups = [{"key": _slug(g), "title": escape(g), "cards": [state.cards[p.src_uri] for p in members if p.meta.group == g]}
-              for g in named]
-    rest = [state.cards[p.src_uri] for p in members if not p.meta.group]
+    *named, (_, rest) = site.grouped(folder)
+    groups = [{"key": _slug(g), "title": escape(g), "cards": [state.cards[p.src_uri] for p in pages]} for g, pages in named]
     if rest or not groups:
-        groups.append({"key": "more" if groups else None, "title": escape("More in this section") if groups else None, "cards": rest})
+        groups.append({"key": "more" if groups else None, "title": escape("More in this section") if groups else None,
+                       "cards": [state.cards[p.src_uri] for p in rest]})
     return [g for g in groups if g["cards"]] or [{"key": None, "title": None, "cards": []}]
 
 

@@ -12,7 +12,7 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
-from . import schema
+from . import fields as field_types, schema
 from .problems import Problem
 
 # The folders and files with a meaning of their own, named once. The docs folder (content/) and the
@@ -21,6 +21,7 @@ INDEX = "index.md"  # a folder's landing page; the top one is the home page
 ABOUT = "about"  # about pages: editorial policy, sources, disclaimer
 WORKSHEETS = "worksheets"  # one file per worksheet; its index lists them all
 NOT_SECTIONS = (ABOUT, WORKSHEETS)  # folders with an index.md that are not article sections
+BOOKLET = "booklet"  # generated: <section>/booklet.md for each section, booklet.md for the whole guide
 SPECIAL_TOP = {INDEX: "home"}
 SOURCES_HEADING = re.compile(r"^##\s+Sources\s*$", re.M)
 # Every piece of example text `make new` writes for the publisher to replace (scaffold.py fills its
@@ -233,8 +234,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
 
 
 def _type_keys(type_name: str) -> list[str]:
-    cls = next(c for c in schema._Field.__subclasses__() if c.model_fields["type"].annotation.__args__[0] == type_name)
-    return list(cls.model_fields)
+    return list(field_types.REGISTRY[type_name].model_fields)
 
 
 def _from_pydantic(path: str, err: dict) -> Problem:

@@ -7,7 +7,7 @@ import types
 import typing
 from pathlib import Path
 
-from . import schema
+from . import fields, schema
 
 START, END = "<!-- front-matter reference: start (generated: python -m guide reference --write) -->", "<!-- front-matter reference: end -->"
 
@@ -45,23 +45,13 @@ def markdown() -> str:
         lines.append(f"| `{name}` | {_friendly(info.annotation) if name != 'fields' else 'list of fields'} | {info.description} |")
     lines += ["", "Worksheet fields (`worksheet.fields`, each with `type` and `label`, optional `hint`):", "",
               "| type | keys | meaning |", "|---|---|---|"]
-    for cls in schema._Field.__subclasses__():
-        type_name = typing.get_args(cls.model_fields["type"].annotation)[0]
-        extra = [f"`{k}`: {f.description}" for k, f in cls.model_fields.items() if k not in ("type", "label", "hint")]
-        lines.append(f"| `{type_name}` | {'<br>'.join(extra) or '–'} | {(cls.__doc__ or '').strip() or _FIELD_MEANING[type_name]} |")
+    for type_name, cls in fields.REGISTRY.items():
+        keys = [k for k in cls.model_fields if k not in ("type", "label", "hint")]
+        keys.sort(key=lambda k: k in fields.PeopleField.model_fields)  # the type's own keys first, shared ones after
+        extra = [f"`{k}`: {cls.model_fields[k].description}" for k in keys]
+        lines.append(f"| `{type_name}` | {'<br>'.join(extra) or '–'} | {cls.meaning} |")
     lines += ["", END]
     return "\n".join(lines)
-
-
-_FIELD_MEANING = {
-    "text": "one line to write on",
-    "lines": "several lines to write on",
-    "scale": "a row of numbered circles, with words at each end",
-    "checklist": "boxes to tick",
-    "table": "a grid to fill in",
-    "date": "a date",
-    "signature": "'agreed by' name and date lines",
-}
 
 
 def replace_in(readme: Path) -> bool:

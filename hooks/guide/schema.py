@@ -7,13 +7,14 @@ README and the schema agree.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .dates import today
+from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES is re-exported: pages.py names the types in messages)
 
 DESCRIPTION_MAX = 160  # longer descriptions are cut off in search results and link previews
 TITLE_MAX = 90
@@ -26,74 +27,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# --- worksheet fields -------------------------------------------------------------------------
-
-
-class _Field(_Strict):
-    label: Text = Field(description="What the reader is asked; shown as the field's label.")
-    hint: str | None = Field(None, description="Optional help text shown under the label.")
-
-
-class TextField(_Field):
-    type: Literal["text"]
-
-
-class LinesField(_Field):
-    type: Literal["lines"]
-    rows: int = Field(3, ge=1, le=12, description="Number of writing lines (1 to 12).")
-
-
-class ScaleField(_Field):
-    type: Literal["scale"]
-    min: int = Field(1, ge=0, le=10, description="Lowest point on the scale.")
-    max: int = Field(5, ge=1, le=10, description="Highest point on the scale.")
-    low: str = Field("Low", description="Words under the lowest point.")
-    high: str = Field("High", description="Words under the highest point.")
-
-    @model_validator(mode="after")
-    def _range(self):
-        if self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be smaller than max ({self.max}) (swap them or widen the range)")
-        return self
-
-
-class ChecklistField(_Field):
-    type: Literal["checklist"]
-    options: list[Text] = Field(min_length=1, description="The boxes to tick.")
-    other: bool = Field(False, description="Add an 'Other' box with a line to write on.")
-
-
-class TableField(_Field):
-    type: Literal["table"]
-    columns: list[Text] = Field(min_length=1, max_length=6, description="Column headings (1 to 6).")
-    rows: int = Field(5, ge=1, le=10, description="Number of blank rows (1 to 10).")
-    row_labels: list[Text] | None = Field(
-        None, description="Optional labels down the first column (e.g. the days of the week); `columns[0]` is their heading."
-    )
-
-    @model_validator(mode="after")
-    def _row_labels(self):
-        if self.row_labels is not None and len(self.row_labels) != self.rows:
-            raise ValueError(f"row_labels has {len(self.row_labels)} items but rows is {self.rows} (make them match)")
-        if self.row_labels is not None and len(self.columns) < 2:
-            raise ValueError("with row_labels the first column heads the labels (add a column to write in)")
-        return self
-
-
-class DateField(_Field):
-    type: Literal["date"]
-
-
-class SignatureField(_Field):
-    type: Literal["signature"]
-    signers: int = Field(2, ge=1, le=4, description="How many 'agreed by / date' lines.")
-
-
-WorksheetField = Annotated[
-    Union[TextField, LinesField, ScaleField, ChecklistField, TableField, DateField, SignatureField],
-    Field(discriminator="type"),
-]
-FIELD_TYPES = ("text", "lines", "scale", "checklist", "table", "date", "signature")
+# --- worksheets: each field type is one module in guide/fields/, the union is derived there -----
 
 
 class WorksheetSpec(_Strict):
@@ -136,8 +70,8 @@ class Source(_Strict):
 
 
 class SearchSettings(_Strict):
-    boost: float = Field(1.0, gt=0, le=10, description="Rank this page higher (>1) or lower (<1) in search.")
-    exclude: bool = Field(False, description="Leave this page out of search.")
+    boost: float = Field(1.0, gt=0, le=10, description="Rank this page higher (>1) or lower (<1) in search: its title and keywords weigh more or less.")
+    exclude: bool = Field(False, description="Leave this page out of search (pages for editors, booklets).")
 
 
 class PageMeta(_Strict):
@@ -170,7 +104,7 @@ class PageMeta(_Strict):
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")
     worksheet: WorksheetSpec | None = Field(None, description="Worksheets only: the form. See 'Worksheet fields'.")
     draft: bool = Field(False, description="`true`: shown by `make serve`, left out of `make build`, search, related lists and nav.")
-    search: SearchSettings | None = Field(None, description="Material's search settings: `boost`, `exclude`.")
+    search: SearchSettings | None = Field(None, description="Search settings: `exclude: true` keeps the page out of search; `boost` (default 1) ranks it higher or lower.")
     hide: list[Literal["navigation", "toc", "footer", "path", "tags"]] = Field(
         default_factory=list, description="Parts of Material's layout to hide on this page."
     )

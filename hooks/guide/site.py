@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from .pages import INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, load
+from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, load
 from .problems import Problem
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -53,6 +53,21 @@ class Site:
         for p in sorted(self.of_kind("article", "about", "worksheet"), key=lambda p: (p.meta.title.casefold(), p.src_uri)):
             out.setdefault(p.src_uri.split("/")[0], []).append(p)
         return out
+
+    def grouped(self, folder: str) -> list[tuple[str | None, list[PageInfo]]]:
+        """A section's articles as its page shows them: by `groups` (the landing page's order first,
+        then any other group names; a group may be empty), then the articles without a group (None). The
+        booklet keeps this order."""
+        members = [p for p in self.members.get(folder, []) if p.kind == "article"]
+        landing = self.sections.get(folder)
+        named = list(dict.fromkeys([*(landing.meta.groups if landing else []), *sorted({p.meta.group for p in members if p.meta.group})]))
+        return [(g, [p for p in members if p.meta.group == g]) for g in named] + [(None, [p for p in members if not p.meta.group])]
+
+    @functools.cached_property
+    def article_sections(self) -> list[str]:
+        """Article sections in nav order (folders with a landing page, less about/ and worksheets/)."""
+        order = {name: i for i, name in enumerate(self.section_order)}
+        return sorted((f for f in self.sections if f not in NOT_SECTIONS), key=lambda f: (order.get(f, len(order)), f))
 
     @functools.cached_property
     def worksheet_users(self) -> dict[str, list[PageInfo]]:
@@ -164,6 +179,11 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[P
     sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith(f"/{INDEX}")} - set(NOT_SECTIONS)
     sheets = sorted(uri[len(WORKSHEETS) + 1:-3] for uri in all_sources if uri.startswith(f"{WORKSHEETS}/") and uri != f"{WORKSHEETS}/{INDEX}")
     titles: dict[str, str] = {}
+    # Booklets are generated at these addresses: a file of the same name would be hidden by one.
+    reserved = {f"{BOOKLET}.md", f"{BOOKLET}/{INDEX}"} | {f"{s}/{BOOKLET}{end}" for s in sections for end in (".md", f"/{INDEX}")}
+    for uri in sorted(all_sources & reserved):
+        where = f"/{posixpath.dirname(uri.removesuffix('/' + INDEX))}/{BOOKLET}/".replace("//", "/")
+        out.append(Problem(f"{shown_prefix}{uri}", "-", f"{where} is the address of the booklet the build makes (rename the file)"))
     for uri, page in sorted(site.pages.items()):
         shown, meta = f"{shown_prefix}{uri}", page.meta
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import related, related_view, views
+from . import booklet, related_view, views, worksheet_form
+from .related import Ranking
 from .problems import Problem
 from .settings import GuideSettings
+from .pages import PageInfo
 from .site import Site
 
 
@@ -27,11 +29,31 @@ class State:
     site: Site | None = None
     problems: list[Problem] = field(default_factory=list)  # shown in the browser by `serve`
     urgent_help: Markup = Markup("")  # the shared urgent-help box, rendered once
+    site_name: str = ""  # mkdocs.yml site_name and site_url, for what a booklet prints on its cover
+    site_url: str = ""
+    booklets: dict[str, str] = field(default_factory=dict)  # generated booklet src_uri -> its URL (hooks/booklets.py)
+    rendered: dict[str, str] = field(default_factory=dict)  # article src_uri -> its HTML as its page shows it, until read
+    booklet_parts: dict[str, booklet.Parts] = field(default_factory=dict)  # src_uri -> the page read once for booklets
+    booklet_views: dict[str, dict] = field(default_factory=dict)  # booklet src_uri -> what its page shows
+    forms: dict[str, Markup] = field(default_factory=dict)  # worksheet src_uri -> its form, rendered once
     fragments: dict = field(default_factory=dict)  # template fragments shared by many pages (fragments.py)
 
     @functools.cached_property
-    def related(self) -> related.Ranking:
+    def related(self) -> Ranking:
         return related_view.compute(self.site, self.settings.related)
+
+    def form(self, page: PageInfo) -> Markup:
+        """A worksheet's form, rendered once: its own page and the booklets show the same HTML."""
+        if page.src_uri not in self.forms:
+            self.forms[page.src_uri] = worksheet_form.render(page.slug, page.meta.worksheet, page.meta.title)
+        return self.forms[page.src_uri]
+
+    def booklet(self, src_uri: str) -> dict:
+        """A booklet page's content, made on first use: both hooks that need it run after every page
+        has been rendered (MkDocs renders all Markdown before any template)."""
+        if src_uri not in self.booklet_views:
+            self.booklet_views[src_uri] = booklet.view(self, src_uri)
+        return self.booklet_views[src_uri]
 
     @functools.cached_property
     def cards(self) -> dict[str, dict]:

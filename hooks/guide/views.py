@@ -41,9 +41,9 @@ def reading_minutes(page: PageInfo) -> int:
 
 
 def with_standfirst(html: str, page: PageInfo) -> str:
-    """The description as the page's standfirst, in the body: search indexes the body, so the
-    standfirst is also what a search result shows as the page's summary."""
-    return f'<p class="guide-standfirst">{escape(page.meta.description)}</p>\n{html}'
+    """The description as the page's standfirst, in the body; search results show it as the
+    page's summary (`data-pagefind-meta`), and its words are searched like the body's."""
+    return f'<p class="guide-standfirst" data-pagefind-meta="description">{escape(page.meta.description)}</p>\n{html}'
 
 
 def card(page: PageInfo) -> dict:

@@ -1,0 +1,146 @@
+"""Site search with Pagefind: which pages can be found, what a result shows, and building the index.
+
+Pagefind reads the built HTML after MkDocs has written it (hooks/search.py, `on_post_build`, so
+`mkdocs build` and `mkdocs serve` both get it) and writes `pagefind/` into the site: an index in
+small fragments that the browser fetches only when a reader searches (overrides/assets/search.js).
+
+Pages opt in: overrides/partials/content.html puts `data-pagefind-body` only on pages `entry()`
+returns data for, and Pagefind then leaves every other page out. Drafts, pages with
+`search: exclude: true`, the review report, the 404 page and any new kind of editor page are never
+found unless a template opts them in.
+"""
+from __future__ import annotations
+
+import collections
+import gzip
+import json
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .pages import PageInfo, section_of
+from .site import Site
+from .views import section_name
+
+# Words on more than COMMON_SHARE of the pages and on at least COMMON_PAGES pages: fetching their
+# part of the index costs a reader 50 to 170 KB on a 5,000-article guide (BENCHMARKS.md), and
+# they tell pages apart no better than "the". assets/search.js leaves them out of a query that has
+# other words. A small guide has none, so its ranking is exact.
+COMMON_SHARE = 0.5
+COMMON_PAGES = 500
+COMMON_SAMPLE = 300  # pages read to estimate how common a word is (±3% at 50%): bounded build cost
+COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pagefind.js
+
+# Front-matter keywords are readers' own words for what a page is about: they count for a lot.
+# Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1, 10 at most); 5 is ~25x body text.
+KEYWORD_WEIGHT = 5
+TITLE_WEIGHT = 7  # Pagefind's own for an h1
+MAX_WEIGHT = 10
+
+
+def searchable(page: PageInfo) -> bool:
+    """Drafts (shown by `mkdocs serve`) and `search: exclude: true` pages are never found."""
+    return not page.meta.draft and not (page.meta.search and page.meta.search.exclude)
+
+
+def section_label(site: Site, page: PageInfo) -> str | None:
+    """Where a result lives, as readers know it: the title of its folder's landing page (a worksheet
+    is under "Worksheets", whatever section it serves); None for the home page and other top pages."""
+    folder = section_of(page.src_uri)
+    return section_name(site, folder) if folder else None
+
+
+def entry(page: PageInfo, section: str | None) -> dict | None:
+    """What the page template marks up for the indexer, escaped; None keeps the page out of search."""
+    if not searchable(page):
+        return None
+    boost = page.meta.search.boost if page.meta.search else 1.0
+    return {
+        "section": escape(section) if section else None,
+        "keywords": escape(", ".join(page.meta.keywords)),
+        # `search: boost:` weighs the title and keywords more or less, in the index itself, so it
+        # moves the page among all results at no cost to the reader.
+        "keyword_weight": _weight(KEYWORD_WEIGHT * boost),
+        "title_weight": _weight(TITLE_WEIGHT * boost) if boost != 1.0 else None,
+    }
+
+
+def _weight(value: float) -> Markup:
+    return Markup(f"{min(MAX_WEIGHT, value):g}")
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    pages: int
+    seconds: float
+    common_words: int = 0
+
+
+def executable() -> Path:
+    try:
+        import pagefind_bin  # the binary ships inside this PyPI package (requirements.txt)
+    except ImportError:
+        raise SearchIndexError("Pagefind is not installed (run `make build`, or `pip install -r requirements.txt`)") from None
+    try:
+        return pagefind_bin.get_executable()
+    except FileNotFoundError as e:
+        raise SearchIndexError(f"the Pagefind binary is missing ({e}); reinstall it: pip install --force-reinstall -r requirements.txt") from None
+
+
+def index_site(site_dir: Path, language: str = "en") -> IndexStats:
+    """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason."""
+    start = time.perf_counter()
+    cmd = [str(executable()), "--site", str(site_dir), "--force-language", language]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SearchIndexError(f"Pagefind did not run: {e}") from None
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
+        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
+    if "Did not find a data-pagefind-body" in output:
+        # Pagefind then indexes every page whole, editor pages included: never ship that.
+        raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
+    found = re.search(r"Indexed (\d+) pages?", output)
+    pages = int(found.group(1)) if found else 0
+    texts = [r["content"] for r in records(site_dir / "pagefind", COMMON_SAMPLE)]
+    common = common_words(texts, pages)
+    (site_dir / "pagefind" / COMMON_FILE).write_text(json.dumps({"words": common}), encoding="utf-8")
+    return IndexStats(pages, time.perf_counter() - start, len(common))
+
+
+def records(bundle: Path, limit: int | None = None) -> list[dict]:
+    """What Pagefind stored per page (url, content, meta): its fragments are gzip-compressed JSON
+    after a "pagefind_dcd" signature. Fragment names are hashes, so the first `limit` are a fair sample."""
+    out = []
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment"))[:limit]:
+        data = gzip.decompress(fragment.read_bytes())
+        out.append(json.loads(data[data.index(b"{"):]))
+    return out
+
+
+def stem(word: str) -> str:
+    """A rough English stem, the same as `stem` in overrides/assets/search.js: "talking" -> "talk".
+    Pagefind matches a query word's stem as a prefix, so a word's cost is its stem's."""
+    bare = re.sub(r"(ies|ing|ed|es|s|y)$", "", word)
+    return bare if len(bare) >= 3 else word
+
+
+def common_words(texts: list[str], pages: int) -> list[str]:
+    """Stems (see `stem`) of words on more than COMMON_SHARE of a sample of the pages' texts and,
+    scaled to all `pages`, on at least COMMON_PAGES of them; sorted."""
+    if not texts or pages * COMMON_SHARE < COMMON_PAGES:
+        return []
+    seen = collections.Counter()
+    for text in texts:
+        seen.update({stem(w) for w in re.findall(r"[^\W\d_]{3,}", text.lower())})
+    return sorted(w for w, n in seen.items() if n / len(texts) > COMMON_SHARE and n / len(texts) * pages >= COMMON_PAGES)
