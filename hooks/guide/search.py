@@ -12,6 +12,7 @@ found unless a template opts them in.
 from __future__ import annotations
 
 import collections
+import functools
 import gzip
 import json
 import re
@@ -128,6 +129,7 @@ def records(bundle: Path, limit: int | None = None) -> list[dict]:
     return out
 
 
+@functools.lru_cache(maxsize=None)  # a guide has tens of thousands of distinct words, each stemmed once
 def stem(word: str) -> str:
     """A rough English stem, the same as `stem` in overrides/assets/search.js: "talking" -> "talk".
     Pagefind matches a query word's stem as a prefix, so a word's cost is its stem's."""
@@ -142,5 +144,5 @@ def common_words(texts: list[str], pages: int) -> list[str]:
         return []
     seen = collections.Counter()
     for text in texts:
-        seen.update({stem(w) for w in re.findall(r"[^\W\d_]{3,}", text.lower())})
+        seen.update({stem(w) for w in set(re.findall(r"[^\W\d_]{3,}", text.lower()))})
     return sorted(w for w, n in seen.items() if n / len(texts) > COMMON_SHARE and n / len(texts) * pages >= COMMON_PAGES)
