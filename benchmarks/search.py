@@ -42,6 +42,9 @@ from playwright.sync_api import sync_playwright
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
+sys.path.insert(0, str(ROOT / "tests"))
+from sitebuild import GzipHandler  # noqa: E402  (the tests' static server, gzip like a host)
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-quic"]
 # A question and a short query for the real guide; the generated sites use their own topic words.
@@ -50,28 +53,6 @@ QUERIES = {
     "generated": ["how do we agree a codeword when talking is hard", "pillow", "fear of rejection", "tired after chemotherapy",
                   "what can I say when my partner is sad", "breathing exercises to calm down"],
 }
-
-
-class Gzip(http.server.SimpleHTTPRequestHandler):
-    """Static files; text gzip-compressed on the fly, Pagefind's pre-compressed files as they are."""
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path.split("?")[0]))
-        if path.is_dir():
-            path = path / "index.html"
-        compressed = path.suffix.startswith(".pf_") or path.name.endswith(".pagefind")
-        if not path.is_file() or compressed or "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes(), compresslevel=6)  # nginx's gzip_comp_level tops out near 6
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def build(config: Path, site_dir: Path) -> tuple[float, float]:
@@ -114,7 +95,7 @@ def reader(site: Path, queries: list[str], browser) -> dict:
     article open, the query typed): the worst case, Pagefind's script and WebAssembly included.
     Then the last query again after the first one in the same browser: what a further search costs."""
     article = sorted(p.parent for p in (site / "consent").glob("*/index.html"))[0].relative_to(site).as_posix() + "/"
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Gzip, directory=str(site)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     result = {"article": article, "searches": []}

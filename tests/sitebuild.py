@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import shutil
@@ -85,6 +86,26 @@ def article(title: str, description: str = "A test article.", tags=("pacing",), 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+class GzipHandler(QuietHandler):
+    """Text gzip-compressed on the fly, as static hosts serve it, so transfer sizes are realistic;
+    Pagefind's files, compressed already, as they are."""
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path.split("?")[0]))
+        if path.is_dir():
+            path = path / "index.html"
+        compressed = path.suffix.startswith(".pf_") or path.name.endswith(".pagefind")
+        if not path.is_file() or compressed or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)  # nginx's gzip_comp_level tops out near 6
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @contextlib.contextmanager

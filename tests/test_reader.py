@@ -1,7 +1,6 @@
 """Reader experience in Chromium: findable, accessible, private, phone-friendly, valid and light."""
 from __future__ import annotations
 
-import gzip
 import re
 import subprocess
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import QuietHandler, search, serve_directory
+from sitebuild import GzipHandler, search, serve_directory
 
 
 pytestmark = pytest.mark.browser
@@ -212,24 +211,6 @@ def test_built_pages_are_valid_html_apart_from_known_material_errors(site):
 
 # ---- page weight --------------------------------------------------------------------------------
 
-class _Gzip(QuietHandler):
-    """Serves files gzip-compressed, as static hosts do, so transfer sizes are realistic."""
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 def transfer(context, url: str) -> tuple[int, list[str]]:
     """Open url in a fresh page; bytes on the wire (headers and gzip bodies) and every URL fetched,
     counted from the browser context, so requests of workers count too."""
@@ -249,7 +230,7 @@ def test_an_article_transfers_under_200_kb_and_no_search_index(browser, site):
     (Pagefind's script, WebAssembly or index) until the reader types a search."""
     context = browser.new_context()
     try:
-        with serve_directory(site, _Gzip) as url:
+        with serve_directory(site, GzipHandler) as url:
             total, urls = transfer(context, url + "consent/agreed-signals/")
     finally:
         context.close()
