@@ -372,7 +372,7 @@ def main() -> None:
             c = r[name]
             print(f"   {name:12}: {c['wall_s']:.1f} s wall, {c['cpu_s']:.1f} s CPU, peak {c['peak_mb']:.0f} MB, "
                   f"warnings {c['warnings']}" + (f" (runs: {[x['wall_s'] for x in c['runs']]})" if "runs" in c else ""), flush=True)
-        r["steps"] = steps(configs["on"], repeats)
+        r["steps"] = steps(configs["on"], max(3, repeats))  # in-process and short: best of 3 at every size
         print(f"   steps: {json.dumps(r['steps'])}; load {r['load_before']} -> {r['load_after']}", flush=True)
         sizes[n] = r
 

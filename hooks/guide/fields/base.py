@@ -24,6 +24,9 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,  # templates are code: like the hooks, read once per process
+    # Compiled once per machine, not once per build (as MkDocs' own templates, hooks/layout.py):
+    # Jinja checks each cached entry against its template's source before use.
+    bytecode_cache=jinja2.FileSystemBytecodeCache(),
 )
 
 
