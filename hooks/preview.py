@@ -66,11 +66,14 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     key = _key(config)
     pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     neighbours = {f.src_uri: (_uri(f.page.previous_page), _uri(f.page.next_page)) for f in pages if f.page}
-    build = Build(_stamp(config), guide.preview.fingerprints(config[KEY], neighbours), {f.src_uri: f.abs_dest_path for f in pages})
+    on_disk = {f.src_uri: _file_key(f.abs_src_path) for f in pages if f.abs_src_path}
+    state = config[KEY]
+    build = Build(_stamp(config), guide.preview.fingerprints(state, neighbours, on_disk), {f.src_uri: f.abs_dest_path for f in pages})
     before = _last.pop(key, None)  # a build that fails leaves none: the next one rebuilds everything
     _current[key] = build
     if before is not None and before.stamp == build.stamp:
         stale, gone = guide.preview.stale(before.prints, build.prints)
+        stale |= guide.preview.always(state) & set(build.outputs)
         build.html = {uri: html for uri, html in before.html.items() if uri in build.prints and uri not in stale}
     else:  # the first build, or the config or theme changed: everything
         stale, gone = set(build.outputs), (set(before.outputs) - set(build.outputs) if before else set())
@@ -126,6 +129,14 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 def _key(config: MkDocsConfig) -> str:
     # `serve` loads the config again for each rebuild, not always by the same spelling of its path.
     return os.path.realpath(config.config_file_path or "mkdocs.yml")
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _uri(page) -> str | None:

@@ -106,7 +106,7 @@ def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder) -> Live
     for path in (root / state.settings.tags_file, root / state.settings.urgent_help, getattr(config.theme, "custom_dir", None), hooks):
         if path and Path(path).exists():
             server.watch(str(path))
-    server.builder = guide.serving.restart_when_code_changes(server.builder, hooks)
+    server.builder = guide.serving.restart_when_code_changes(server.builder, hooks, Path(config.site_dir))
     return server
 
 

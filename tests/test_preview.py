@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from guide import settings, site as site_mod, state as state_mod
-from guide.preview import fingerprints, stale
+from guide.preview import always, fingerprints, stale
 from sitebuild import ROOT, article, fetch, wait_for
 from test_workflow import preview  # noqa: F401  (the `make serve` fixture)
 
@@ -49,7 +52,8 @@ def stale_after(changes: dict[str, str | None]) -> tuple[set[str], set[str]]:
     pinner = {PINNER: article("Pins the setbacks page", tags=["consent"], related=[TARGET])}
     before = guide_state(pinner)
     after = guide_state({**pinner, **changes})
-    return stale(fingerprints(before, neighbours(before)), fingerprints(after, neighbours(after)))
+    rebuild, gone = stale(fingerprints(before, neighbours(before)), fingerprints(after, neighbours(after)))
+    return rebuild | always(after), gone  # as hooks/preview.py's on_nav
 
 
 def test_a_title_edit_makes_stale_every_page_that_shows_the_title():
@@ -72,9 +76,29 @@ def test_the_pages_in_a_footer_are_part_of_the_fingerprint():
 def test_a_body_edit_leaves_other_pages_alone_unless_it_changes_what_they_show():
     text = (ROOT / "content" / TARGET).read_text()
     rebuild, _ = stale_after({TARGET: text + "\nOne more plain sentence about resting.\n"})
-    assert rebuild == set()  # the page itself: dirty mode sees that its file is newer than its output
+    # The page itself is stale through its file (next test); the topics page is rendered every time.
+    assert rebuild == {"tags.md"}
     rebuild, _ = stale_after({TARGET: text + "\nRest, then try again. " * 300})
     assert "pacing/index.md" in rebuild  # its card's reading time
+
+
+def test_a_page_whose_file_changed_on_disk_is_stale_even_when_older():
+    """Dirty mode alone rebuilds a page only when its file is newer than its HTML: an older copy put
+    back with its old time (`cp -p`, unzip) would be missed."""
+    state = guide_state({})
+    now = fingerprints(state, {}, {TARGET: (2_000, 900)})
+    assert stale(now, fingerprints(state, {}, {TARGET: (1_000, 900)})) == ({TARGET}, set())  # older
+    assert stale(now, fingerprints(state, {}, {TARGET: (2_000, 901)})) == ({TARGET}, set())  # same time, other size
+    assert stale(now, fingerprints(state, {}, {TARGET: (2_000, 900)})) == (set(), set())
+
+
+def test_the_topics_page_is_rendered_on_every_preview_build():
+    """It lists every page but drafts, and Material links a page's tag chips to it only when it is
+    rendered in the same build: rendering it every time keeps both right."""
+    assert always(guide_state({})) == {"tags.md"}
+    text = (ROOT / "content" / TARGET).read_text()
+    rebuild, _ = stale_after({TARGET: text.replace("---\n", "---\ndraft: true\n", 1)})
+    assert "tags.md" in rebuild
 
 
 def test_a_deleted_page_is_gone_and_the_pages_that_showed_it_are_stale():
@@ -138,3 +162,56 @@ def test_an_edit_shows_on_every_page_that_shows_it_and_a_deletion_leaves_none(pr
         raise AssertionError("the deleted article is still served")
     except OSError:
         pass  # 404
+
+
+def test_tag_chips_stay_links_and_an_older_copy_put_back_shows(preview):  # noqa: F811
+    """Two ways a dirty preview went stale: a page rendered without the topics page lost the links of
+    its tag chips; a file put back with its older modification time (`cp -p`) was not rendered."""
+    project, url = preview
+    page = url + "pacing/setbacks-and-warning-signs/"
+    path = project / "content" / TARGET
+    original, stat = path.read_text(), path.stat()
+    wait_for(page, lambda t: "Setbacks and warning signs" in t, "the article")
+
+    path.write_text(original + "\nA sentence with zqxmarker in it.\n")
+    html = wait_for(page, lambda t: "zqxmarker" in t, "the body edit")
+    chips = BeautifulSoup(html, "html.parser").select(".md-tag")
+    assert chips and all(c.name == "a" and "tags/#tag:" in c["href"] for c in chips), chips
+
+    path.write_text(original)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as `cp -p` of the older copy does
+    wait_for(page, lambda t: "zqxmarker" not in t, "the older copy, on its page")
+    wait_for(url + "pacing/booklet/", lambda t: "zqxmarker" not in t, "the older copy, in the section's booklet")
+
+
+def test_a_hook_code_change_restarts_and_removes_the_old_temporary_site(tmp_path, monkeypatch):
+    """MkDocs removes its temporary site folder when the preview stops; a restart for new hook code
+    (os.execv) would skip that and leave one folder per restart behind."""
+    import tempfile
+
+    from guide import serving
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "a.py").write_text("x = 1\n")
+    site = Path(tempfile.mkdtemp(prefix="mkdocs_"))
+    built = []
+    restart = serving.restart_when_code_changes(lambda: built.append(1), hooks, site)
+    restart()
+    assert built == [1] and site.exists()
+
+    class Restarted(Exception):
+        pass
+
+    def execv(*args):  # the real one would replace this test process
+        raise Restarted
+
+    monkeypatch.setattr(serving.os, "execv", execv)
+    (hooks / "a.py").write_text("x = 22\n")
+    with pytest.raises(Restarted):
+        restart()
+    assert built == [1] and not site.exists()
+    # Never a folder the preview did not make for itself.
+    own = tmp_path / "mkdocs_site"
+    own.mkdir()
+    assert not serving._is_temporary(own) and not serving._is_temporary(tmp_path / "site")

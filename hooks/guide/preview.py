@@ -13,28 +13,36 @@ from . import context
 from .state import State
 
 # The one top-level page that is not the home page is the topics page: Material's tags plugin
-# lists every page on it, by title and tag.
+# lists every page on it (title, tags, drafts left out), and links every page's tag chips to it only
+# when it is rendered in the same build. So it is rendered on every preview build.
 LISTS_EVERY_PAGE = "page"
 
 
-def fingerprints(state: State, neighbours: dict[str, tuple[str | None, str | None]]) -> dict[str, int]:
+def fingerprints(state: State, neighbours: dict[str, tuple[str | None, str | None]],
+                 files: dict[str, object] | None = None) -> dict[str, int]:
     """Each page's fingerprint. `neighbours`: each page's previous and next page (src_uri), as the
-    navigation gives them; their titles show in the page's footer."""
+    navigation gives them; their titles show in the page's footer. `files`: each page's own file as
+    the disk has it (size and modification time): dirty mode alone rebuilds a page only when its
+    file is newer than its output, so an older copy put back (`cp -p`, unzip) would stay unseen."""
     site = state.site
     pages = site.pages
+    files = files or {}
 
     def shown(uri: str | None) -> tuple | None:
         page = pages.get(uri) if uri else None
         return (page.meta.title, page.url) if page else None
 
-    every_page = hash(tuple(sorted((p.url, p.meta.title, tuple(p.meta.tags)) for p in pages.values())))
     out = {}
-    for uri, page in pages.items():
+    for uri in pages:
         before, after = neighbours.get(uri, (None, None))
-        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after),
-                 every_page if page.kind == LISTS_EVERY_PAGE else None)
+        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after), files.get(uri))
         out[uri] = hash(parts)
     return out
+
+
+def always(state: State) -> set[str]:
+    """Pages rendered on every preview build, whatever changed (see LISTS_EVERY_PAGE)."""
+    return {uri for uri, page in state.site.pages.items() if page.kind == LISTS_EVERY_PAGE}
 
 
 def stale(before: dict[str, int], after: dict[str, int]) -> tuple[set[str], set[str]]:
