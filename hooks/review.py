@@ -16,7 +16,7 @@ KEY = "guide_state"
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priority: after validate.py's (100)
     state = config[KEY]
     s = state.settings
-    report = review.rows(state.site, s.review_years, s.review_soon_days, state.today)
+    report = state.review_rows
     if os.environ.get("STRICT_REVIEW") == "1":
         raise_if(review.overdue_problems(report, state.shown_prefix))
     page = File.generated(config, review.REPORT_URI, content=review.to_markdown(report, s.review_years, s.review_soon_days, state.today, state.locale))
@@ -29,5 +29,4 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priorit
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri != review.REPORT_URI:
         return html
-    state, s = config[KEY], config[KEY].settings
-    return html.replace(review.TABLE, review.table(review.rows(state.site, s.review_years, s.review_soon_days, state.today), page.url))
+    return html.replace(review.TABLE, review.table(config[KEY].review_rows, page.url))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import booklet, related_view, views, worksheet_form
+from . import booklet, related_view, review, views, worksheet_form
 from .related import Ranking
 from .problems import Problem
 from .settings import GuideSettings
@@ -54,6 +54,12 @@ class State:
         if src_uri not in self.booklet_views:
             self.booklet_views[src_uri] = booklet.view(self, src_uri)
         return self.booklet_views[src_uri]
+
+    @functools.cached_property
+    def review_rows(self) -> list[dict]:
+        """The review report's rows, made once: its page, its table and its CSV all show them."""
+        s = self.settings
+        return review.rows(self.site, s.review_years, s.review_soon_days, self.today)
 
     @functools.cached_property
     def cards(self) -> dict[str, dict]:
