@@ -72,7 +72,7 @@ def steps(config: Path, site: Path) -> dict[str, float]:
         try:
             return build_page(page, config, *args, **kwargs)
         finally:
-            if page.file.src_uri in config["guide_state"].booklets:
+            if page.file.src_uri in config[guide_state.KEY].booklets:
                 spent["booklet pages (template, write)"] += time.process_time() - start
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)

@@ -15,8 +15,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 import guide.booklet
 import guide.navigation
-
-KEY = "guide_state"  # set by validate.py's on_config, which runs first at any hook order (priority 100)
+from guide.state import KEY
 
 
 @event_priority(50)  # after validate.py has read the site (100), before review.py adds its page (0): a fixed file order

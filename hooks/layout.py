@@ -15,8 +15,7 @@ import guide.dates
 import guide.fragments
 import guide.navigation
 import guide.views
-
-KEY = "guide_state"  # set by validate.py's on_config, which runs first at any hook order (priority 100)
+from guide.state import KEY
 
 
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:

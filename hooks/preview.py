@@ -24,8 +24,8 @@ from mkdocs.structure.pages import Page
 
 import guide.preview
 import guide.views
+from guide.state import KEY
 
-KEY = "guide_state"  # set by validate.py's on_config (priority 100)
 log = logging.getLogger("mkdocs.hooks.guide")
 
 

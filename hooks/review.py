@@ -9,8 +9,7 @@ from mkdocs.structure.pages import Page
 
 import guide.review as review
 from guide.problems import raise_if
-
-KEY = "guide_state"
+from guide.state import KEY
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priority: after validate.py's (100)

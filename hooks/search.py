@@ -13,8 +13,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import guide.search
+from guide.state import KEY
 
-KEY = "guide_state"  # set by validate.py's on_config
 log = logging.getLogger("mkdocs.hooks.guide")
 
 

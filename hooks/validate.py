@@ -21,11 +21,11 @@ import guide.snippets
 import guide.state
 import guide.views
 from guide.problems import raise_if
+from guide.state import KEY
 
 if TYPE_CHECKING:  # `mkdocs build` never loads the live-reload server (and its file watcher)
     from mkdocs.livereload import LiveReloadServer
 
-KEY = "guide_state"
 log = logging.getLogger("mkdocs.hooks.guide")
 _command = "build"
 

@@ -19,6 +19,11 @@ from .pages import PageInfo
 from .site import Site
 
 
+# Where the hooks keep the State: on the MkDocs config, set by validate.py's on_config, which runs
+# first at any hook order (priority 100). A new config, so a new State, every build.
+KEY = "guide_state"
+
+
 @dataclass
 class State:
     settings: GuideSettings
