@@ -10,7 +10,6 @@ the search index is made from the whole site folder. Without `--dirty` (plain `m
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -144,14 +143,8 @@ def _uri(page) -> str | None:
 
 
 def _stamp(config: MkDocsConfig) -> str:
-    """What every page depends on besides the site data: the config file and the theme overrides."""
-    h = hashlib.sha256(Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
     custom = getattr(config.theme, "custom_dir", None)
-    for path in sorted(Path(custom).rglob("*")) if custom else ():
-        if path.is_file():
-            st = path.stat()
-            h.update(f"{path}:{st.st_mtime_ns}:{st.st_size}".encode())
-    return h.hexdigest()
+    return guide.preview.stamp(Path(config.config_file_path) if config.config_file_path else None, Path(custom) if custom else None)
 
 
 def _remove(output: str, prune: str | None = None) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guide import settings, site as site_mod, state as state_mod
-from guide.preview import always, fingerprints, stale
+from guide.preview import always, fingerprints, stale, stamp
 from sitebuild import ROOT, article, fetch, wait_for
 from test_workflow import preview  # noqa: F401  (the `make serve` fixture)
 
@@ -99,6 +99,22 @@ def test_the_topics_page_is_rendered_on_every_preview_build():
     text = (ROOT / "content" / TARGET).read_text()
     rebuild, _ = stale_after({TARGET: text.replace("---\n", "---\ndraft: true\n", 1)})
     assert "tags.md" in rebuild
+
+
+def test_the_theme_stamp_is_the_same_however_the_overrides_folder_is_spelled(monkeypatch):
+    """MkDocs gives `custom_dir` as written (relative) for the first build and absolute for the
+    rebuilds: a stamp that changed with the spelling made the first edit re-render every page."""
+    monkeypatch.chdir(ROOT)
+    config = ROOT / "mkdocs.yml"
+    assert stamp(config, Path("overrides")) == stamp(config, ROOT / "overrides") == stamp(config, ROOT / "overrides")
+    assert stamp(config, ROOT / "overrides") != stamp(config, None)  # the overrides count
+
+
+def test_the_theme_stamp_changes_with_any_file_in_the_overrides(tmp_path):
+    (tmp_path / "main.html").write_text("a")
+    before = stamp(None, tmp_path)
+    (tmp_path / "main.html").write_text("ab")
+    assert stamp(None, tmp_path) != before
 
 
 def test_a_deleted_page_is_gone_and_the_pages_that_showed_it_are_stale():

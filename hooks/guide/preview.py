@@ -9,6 +9,9 @@ dirty mode rebuilds it).
 """
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from . import context
 from .state import State
 
@@ -49,3 +52,16 @@ def stale(before: dict[str, int], after: dict[str, int]) -> tuple[set[str], set[
     """(pages to rebuild: new or changed fingerprint, pages gone since the last build)."""
     changed = {uri for uri, print_ in after.items() if before.get(uri) != print_}
     return changed, set(before) - set(after)
+
+
+def stamp(config_file: Path | None, overrides: Path | None) -> str:
+    """What every page depends on besides the site data: the config file's bytes, and the name, size
+    and time of each file in the theme overrides. Names are taken relative to the overrides folder:
+    MkDocs gives it as written in mkdocs.yml for the first build and as an absolute path for the
+    rebuilds, and the first edit must not look like a theme change."""
+    h = hashlib.sha256(config_file.read_bytes() if config_file else b"")
+    for path in sorted(overrides.rglob("*")) if overrides else ():
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{path.relative_to(overrides).as_posix()}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return h.hexdigest()
