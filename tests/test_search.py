@@ -17,7 +17,7 @@ import guide.search
 from guide.pages import load
 from guide.site import Site
 
-from sitebuild import ROOT, QuietHandler, article, copy_project, env, free_port, pagefind_records, search, serve_directory
+from sitebuild import ROOT, QuietHandler, article, copy_project, env, free_port, pagefind_records, search, serve_directory, stop
 from test_reader import axe_violations, top_pages
 
 # ---- which pages, and what the template marks up (units) -----------------------------------------
@@ -366,8 +366,7 @@ def test_mkdocs_serve_builds_the_same_search_without_drafts(tmp_path, browser):
         assert "consent/agreed-signals/" in top_pages(page, "safe word")
     finally:
         context.close()
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
 
 
 # ---- words too common to search (large guides) ---------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guide import pages
-from sitebuild import ROOT, article, copy_project, env, fetch, free_port, mkdocs, wait_for
+from sitebuild import ROOT, article, copy_project, env, fetch, free_port, mkdocs, stop, wait_for
 
 PROBLEM_LINE = re.compile(r"(content/\S+\.md|tags\.yml): (\S+): (.+)")
 
@@ -118,8 +118,7 @@ def preview(tmp_path):
     try:
         yield tmp_path, f"http://127.0.0.1:{port}/"
     finally:
-        os.killpg(proc.pid, 15)
-        out = proc.communicate(timeout=20)[0]
+        out = stop(proc, group=True)
         assert "Traceback" not in out, out
 
 
@@ -209,6 +208,5 @@ def test_site_commands_work_without_test_packages(tmp_path):
         page = wait_for(f"http://127.0.0.1:{port}/pacing/fresh-page/", lambda t: "Fresh page" in t, "the new draft in the preview")
         assert "guide-draft" in page
     finally:
-        serve.terminate()
-        out = serve.communicate(timeout=20)[0]
+        out = stop(serve)
     assert "Traceback" not in out and "test-only package" not in out, out
