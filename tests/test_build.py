@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from sitebuild import copy_project, mkdocs
+from sitebuild import article, copy_project, mkdocs
 
 
 def built_pages(site):
@@ -64,12 +64,38 @@ def test_bad_guide_setting_names_the_setting(tmp_path):
 
 def test_hooks_in_reverse_order_build_identical_pages(tmp_path, site):
     config = copy_project(tmp_path, config_edit=lambda c: c.update(hooks=list(reversed(c["hooks"]))))
+    assert_same_pages(site, mkdocs(config, tmp_path / "site"))
+
+
+def test_reusing_one_markdown_converter_changes_no_page(tmp_path, site):
+    """hooks/converter.py resets one Markdown converter between pages instead of making a new one:
+    every page must come out exactly as MkDocs' own new-converter-per-page makes it."""
+    config = copy_project(tmp_path, config_edit=lambda c: c["hooks"].remove(next(h for h in c["hooks"] if h.endswith("converter.py"))))
+    assert "converter.py" not in config.read_text()
+    assert_same_pages(site, mkdocs(config, tmp_path / "site"))
+
+
+def test_a_page_never_sees_the_previous_pages_link_definitions(tmp_path):
+    """The reused converter is reset between pages: a reference link defined on one page is not
+    defined on the next."""
+    config = copy_project(tmp_path, {
+        "content/pacing/aa-defines.md": article("Defines a link", body="See [this][elsewhere].\n\n[elsewhere]: https://example.org/\n"),
+        "content/pacing/zz-uses.md": article("Uses a link", body="See [that][elsewhere].\n"),
+    })
     build = mkdocs(config, tmp_path / "site")
     assert build.returncode == 0, build.output
-    forward = {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}
-    reverse = {p.relative_to(build.site): p.read_bytes() for p in build.site.rglob("*.html")}
-    assert forward.keys() == reverse.keys()
-    assert [str(p) for p in forward if forward[p] != reverse[p]] == []
+    defines = (build.site / "pacing/aa-defines/index.html").read_text()
+    uses = (build.site / "pacing/zz-uses/index.html").read_text()
+    assert 'href="https://example.org/">this</a>' in defines
+    assert "See [that][elsewhere]." in uses
+
+
+def assert_same_pages(site, build):
+    assert build.returncode == 0, build.output
+    ours = {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}
+    theirs = {p.relative_to(build.site): p.read_bytes() for p in build.site.rglob("*.html")}
+    assert ours.keys() == theirs.keys()
+    assert [str(p) for p in ours if ours[p] != theirs[p]] == []
 
 
 def test_plain_file_urls_resolve_everywhere(tmp_path):
