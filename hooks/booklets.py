@@ -6,6 +6,8 @@ so by the time a booklet's template runs every article it needs is already there
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -52,6 +54,17 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    """A booklet's content is written: let it go (a whole-guide booklet is megabytes on a large site)."""
-    config[KEY].booklet_views.pop(page.file.src_uri, None)
+    view = config[KEY].booklet_views.get(page.file.src_uri)
+    if view is not None:
+        view["path"] = page.file.abs_dest_path
     return output
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Each booklet page was written with a placeholder for each article: put the articles in, one
+    at a time (guide.booklet.fill), so a whole-guide booklet is never one string in memory."""
+    views = config[KEY].booklet_views
+    for view in views.values():
+        if "path" in view:
+            guide.booklet.fill(Path(view["path"]), view)
+    views.clear()

@@ -15,10 +15,14 @@ writing back every token, took 2.7 times as long as all of `prepare` (docs/DESIG
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import os
 import posixpath
 import re
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -284,10 +288,18 @@ def view(state: State, src_uri: str) -> dict:
         if w.src_uri not in state.booklet_parts:
             state.booklet_parts[w.src_uri] = sheet(state.form(w), w)
     anchors = {p.url: anchor(p.src_uri) for p in [*shown, *sheets]}
+    pending: list[Parts] = []
+    token = secrets.token_hex(8)  # no article can hold a placeholder by chance
+
+    def later(parts: Parts) -> Markup:
+        """A placeholder for this article's HTML, filled in the written file (`fill`)."""
+        pending.append(parts)
+        return Markup(f"<!--guide-booklet {token} {len(pending) - 1}-->")
+
     numbers = {p.src_uri: i for i, p in enumerate(shown, 1)}
     items = [{"anchor": anchor(p.src_uri), "number": numbers[p.src_uri], "title": escape(p.meta.title), "draft": p.meta.draft,
               "section": views.section_name(site, p.section), "minutes": views.reading_minutes(p), "date": p.date,
-              "html": render(state.booklet_parts[p.src_uri], url, anchors, site_url),
+              "html": later(state.booklet_parts[p.src_uri]),
               "sources": views.sources(p, s.review_years, state.today), "online": absolute(p.url, site_url)} for p in shown]
     by_uri = {p.src_uri: item for p, item in zip(shown, items)}
     oldest, newest = review_span(shown)
@@ -305,9 +317,31 @@ def view(state: State, src_uri: str) -> dict:
         "contents": _contents(site, key, shown, by_uri),
         "articles": items,
         "worksheets": [{"anchor": anchor(w.src_uri), "title": escape(w.meta.title), "page": relative(w.url, url),
-                        "html": render(state.booklet_parts[w.src_uri], url, anchors, site_url)} for w in sheets],
+                        "html": later(state.booklet_parts[w.src_uri])} for w in sheets],
         "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.booklet_parts],
+        "token": token, "pending": pending,
+        "render": functools.partial(render, booklet_url=url, anchors=anchors, site_url=site_url),
     }
+
+
+def fill(path: Path, view_data: dict) -> None:
+    """Put each article's HTML in place of its placeholder in the booklet page as MkDocs wrote it.
+
+    Written piece by piece to a file beside it, which then replaces it: the whole-guide booklet is
+    29 MB of HTML at 5,000 articles, and as one string it was held three times over (the view, the
+    rendered page, its bytes). Placeholders are comments: the page reads the same without them.
+    """
+    mark = re.compile(rf"<!--guide-booklet {view_data['token']} (\d+)-->")
+    text = path.read_text(encoding="utf-8")
+    part = path.with_name(f".{path.name}.part")
+    with part.open("w", encoding="utf-8", errors="xmlcharrefreplace") as out:  # as MkDocs writes pages
+        pos = 0
+        for m in mark.finditer(text):
+            out.write(text[pos:m.start()])
+            out.write(view_data["render"](view_data["pending"][int(m.group(1))]))
+            pos = m.end()
+        out.write(text[pos:])
+    os.replace(part, path)
 
 
 def _count(n: int, word: str) -> str:
