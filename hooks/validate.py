@@ -2,6 +2,7 @@
 shows the problems in the browser, so the preview never hangs on a publisher's mistake."""
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    gc.unfreeze()  # `serve`: the last build's data, frozen in on_files, may be collected again
     serving = _command == "serve"
     root = _root(config)
     docs = Path(config.docs_dir).resolve()
@@ -82,6 +84,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # text are freed before the build's peak (it would be computed on first use anyway).
     state.related  # noqa: B018
     site.forget_bodies()
+    # What is alive now (MkDocs' files and theme, every page's checked data) lives to the end of the
+    # build: kept out of the cycle collector's full passes, which walked all of it again and again
+    # as MkDocs rendered (2.1 s of collecting at 5,000 articles, 1.1 s with this).
+    gc.freeze()
     for problem in state.problems:
         log.error(str(problem))
     for file in files.documentation_pages():
