@@ -16,6 +16,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 
 
+# Extensions whose state `reset()` is checked to clear (tests/test_build.py converts pages with one
+# converter and with a new one each): ours, MkDocs' defaults, and those publishers add most. With
+# any other in mkdocs.yml, each page gets a new converter, as MkDocs makes it.
+CHECKED = frozenset("""
+abbr admonition attr_list def_list fenced_code footnotes md_in_html meta nl2br sane_lists smarty tables toc
+pymdownx.betterem pymdownx.caret pymdownx.critic pymdownx.details pymdownx.emoji pymdownx.highlight
+pymdownx.inlinehilite pymdownx.keys pymdownx.magiclink pymdownx.mark pymdownx.smartsymbols
+pymdownx.superfences pymdownx.tabbed pymdownx.tasklist pymdownx.tilde
+""".split())
+
+
 class ReusedMarkdown:
     """Stands in for the `markdown` module inside mkdocs.structure.pages, whose only call at build
     time is `markdown.Markdown(...)`; every other name is the real module's."""
@@ -25,6 +36,8 @@ class ReusedMarkdown:
         self._md: markdown.Markdown | None = None
 
     def Markdown(self, **kwargs) -> markdown.Markdown:  # noqa: N802 (the name MkDocs calls)
+        if not all(isinstance(e, str) and e in CHECKED for e in kwargs.get("extensions") or ()):
+            return markdown.Markdown(**kwargs)
         args = (kwargs.get("extensions"), kwargs.get("extension_configs"))
         if self._md is None or args != self._args:  # a different configuration: a new converter
             self._args, self._md = args, markdown.Markdown(**kwargs)

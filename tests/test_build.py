@@ -1,9 +1,12 @@
 """The real guide builds strictly, and every built page carries its basic metadata."""
 from __future__ import annotations
 
+import functools
+import importlib.util
+
 from bs4 import BeautifulSoup
 
-from sitebuild import article, copy_project, mkdocs
+from sitebuild import ROOT, article, copy_project, mkdocs
 
 
 def built_pages(site):
@@ -88,6 +91,96 @@ def test_a_page_never_sees_the_previous_pages_link_definitions(tmp_path):
     uses = (build.site / "pacing/zz-uses/index.html").read_text()
     assert 'href="https://example.org/">this</a>' in defines
     assert "See [that][elsewhere]." in uses
+
+
+@functools.cache
+def converter_hook():
+    """hooks/converter.py as a module (hook files are not a package)."""
+    spec = importlib.util.spec_from_file_location("converter_hook", ROOT / "hooks/converter.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Pages that leave state behind in a converter if reset() misses any: reference links, footnotes,
+# abbreviations, repeated heading ids, stashed HTML and code blocks, tabs.
+PAGES = ["""# One {#top}
+
+A footnote[^1], an HTML abbreviation, [a link][r], ==marked==, ^^inserted^^, ~~deleted~~, ++ctrl+alt++,
+a :smile:, {++added++}, https://example.org/bare and (c).
+
+*[HTML]: Hyper Text Markup Language
+[r]: https://example.org/one
+[^1]: The note.
+
+## Same heading
+
+- [x] done
+- [ ] to do
+
+!!! note "Box"
+    Inside.
+
+??? tip "More"
+    Hidden.
+
+=== "A"
+    Tab A
+
+Term
+:   Definition
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```python
+print("hi")
+```
+
+`#!python x = 1`
+
+<div markdown>
+**Markdown in HTML**
+</div>
+""", """# Two
+
+Uses [a link][r], HTML and a note[^1] and [^2].
+
+[^2]: Other.
+
+## Same heading
+
+## Same heading
+
+=== "C"
+    Tab C
+
+```js
+let a = 1;
+```
+"""]
+
+
+@pytest.mark.parametrize("extension", sorted(converter_hook().CHECKED))
+def test_one_reset_converter_makes_what_a_new_converter_per_page_makes(extension):
+    """hooks/converter.py reuses one converter only with these extensions: each must leave nothing
+    behind for the next page (a converter without reset() fails this for every one of them)."""
+    import markdown
+    extensions = list(dict.fromkeys(["toc", "tables", "fenced_code", "pymdownx.superfences", extension]))
+    stand_in = converter_hook().ReusedMarkdown()
+    for pages in (PAGES, PAGES[::-1]):
+        new_each = [markdown.Markdown(extensions=extensions).convert(page) for page in pages]
+        one = [stand_in.Markdown(extensions=extensions, extension_configs={}).convert(page) for page in pages]
+        assert one == new_each
+
+
+def test_an_unchecked_extension_gets_a_new_converter_per_page():
+    stand_in = converter_hook().ReusedMarkdown()
+    first = stand_in.Markdown(extensions=["toc", "pymdownx.arithmatex"], extension_configs={})
+    assert stand_in.Markdown(extensions=["toc", "pymdownx.arithmatex"], extension_configs={}) is not first
+    reused = stand_in.Markdown(extensions=["toc"], extension_configs={})
+    assert stand_in.Markdown(extensions=["toc"], extension_configs={}) is reused
 
 
 def assert_same_pages(site, build):
