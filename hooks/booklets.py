@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -66,5 +67,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     views = config[KEY].booklet_views
     for view in views.values():
         if "path" in view:
-            guide.booklet.fill(Path(view["path"]), view)
+            try:
+                guide.booklet.fill(Path(view["path"]), view)
+            except (OSError, guide.booklet.BookletError) as e:
+                raise PluginError(f"Booklet {view['path']}: {e}") from None
     views.clear()

@@ -25,6 +25,19 @@ pymdownx.betterem pymdownx.caret pymdownx.critic pymdownx.details pymdownx.emoji
 pymdownx.inlinehilite pymdownx.keys pymdownx.magiclink pymdownx.mark pymdownx.smartsymbols
 pymdownx.superfences pymdownx.tabbed pymdownx.tasklist pymdownx.tilde
 """.split())
+# Settings under which an extension's reset() itself changes the next page: footnotes' UNIQUE_IDS
+# numbers each reset (fn:2-1, fn:3-1...), where a new converter per page always says fn:2-1.
+CHANGES_ON_RESET = {"footnotes": "UNIQUE_IDS"}
+
+
+def reusable(extensions, configs) -> bool:
+    """Whether one converter, reset between pages, makes what a new one per page makes."""
+    for name in extensions or ():
+        if not isinstance(name, str) or name not in CHECKED:
+            return False
+        if name in CHANGES_ON_RESET and ((configs or {}).get(name) or {}).get(CHANGES_ON_RESET[name]):
+            return False
+    return True
 
 
 class ReusedMarkdown:
@@ -36,7 +49,7 @@ class ReusedMarkdown:
         self._md: markdown.Markdown | None = None
 
     def Markdown(self, **kwargs) -> markdown.Markdown:  # noqa: N802 (the name MkDocs calls)
-        if not all(isinstance(e, str) and e in CHECKED for e in kwargs.get("extensions") or ()):
+        if not reusable(kwargs.get("extensions"), kwargs.get("extension_configs")):
             return markdown.Markdown(**kwargs)
         args = (kwargs.get("extensions"), kwargs.get("extension_configs"))
         if self._md is None or args != self._args:  # a different configuration: a new converter
@@ -53,3 +66,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # mkdocs.yml must not meet the previous build's extensions.
     mkdocs.structure.pages.markdown = ReusedMarkdown()
     return config
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    _restore()  # every page is rendered: MkDocs' own module again, and the last page's data let go
+
+
+def on_build_error(*, error: Exception) -> None:
+    _restore()
+
+
+def _restore() -> None:
+    mkdocs.structure.pages.markdown = markdown

@@ -152,6 +152,27 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out(tmp_
     assert view["summary"] == "1 article from the Alpha &amp; &lt;Co&gt; section of Guide."  # escaped once
 
 
+def test_a_booklet_page_missing_a_placeholder_is_an_error_and_is_left_as_written(tmp_path):
+    """A plugin that strips HTML comments would leave a booklet without its articles: say so."""
+    view = {"token": "ab12", "pending": [["one"], ["two"]], "render": lambda parts: "".join(parts)}
+    page = tmp_path / "index.html"
+    page.write_text("<main><!--guide-booklet ab12 0--></main>\r\n", encoding="utf-8", newline="")
+    with pytest.raises(booklet.BookletError, match="1 of its 2 articles and worksheets have no place in the page"):
+        booklet.fill(page, view)
+    assert page.read_bytes() == b"<main><!--guide-booklet ab12 0--></main>\r\n"
+    page.write_text("<main><!--guide-booklet ab12 1-->\r\n<!--guide-booklet ab12 0--></main>", encoding="utf-8", newline="")
+    booklet.fill(page, view)
+    assert page.read_bytes() == b"<main>two\r\none</main>"  # line endings as MkDocs wrote them
+
+    def fails(parts):
+        raise OSError("No space left on device")
+    page.write_text("<main><!--guide-booklet ab12 0--><!--guide-booklet ab12 1--></main>", encoding="utf-8")
+    with pytest.raises(OSError):
+        booklet.fill(page, {**view, "render": fails})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]  # no half-written copy left
+    assert page.read_text(encoding="utf-8") == "<main><!--guide-booklet ab12 0--><!--guide-booklet ab12 1--></main>"
+
+
 # ---- the built guide ----------------------------------------------------------------------------
 
 def soup(site, path: str) -> BeautifulSoup:

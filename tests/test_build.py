@@ -162,16 +162,20 @@ let a = 1;
 """]
 
 
-@pytest.mark.parametrize("extension", sorted(converter_hook().CHECKED))
-def test_one_reset_converter_makes_what_a_new_converter_per_page_makes(extension):
+@pytest.mark.parametrize("extension, configs", [(e, {}) for e in sorted(converter_hook().CHECKED)] + [
+    ("footnotes", {"footnotes": {"UNIQUE_IDS": True}}),  # its reset() numbers pages: not reused
+    ("toc", {"toc": {"permalink": True, "toc_depth": 2}}),
+    ("pymdownx.highlight", {"pymdownx.highlight": {"linenums": True, "anchor_linenums": True}}),
+])
+def test_one_reset_converter_makes_what_a_new_converter_per_page_makes(extension, configs):
     """hooks/converter.py reuses one converter only with these extensions: each must leave nothing
     behind for the next page (a converter without reset() fails this for every one of them)."""
     import markdown
     extensions = list(dict.fromkeys(["toc", "tables", "fenced_code", "pymdownx.superfences", extension]))
     stand_in = converter_hook().ReusedMarkdown()
     for pages in (PAGES, PAGES[::-1]):
-        new_each = [markdown.Markdown(extensions=extensions).convert(page) for page in pages]
-        one = [stand_in.Markdown(extensions=extensions, extension_configs={}).convert(page) for page in pages]
+        new_each = [markdown.Markdown(extensions=extensions, extension_configs=configs).convert(page) for page in pages]
+        one = [stand_in.Markdown(extensions=extensions, extension_configs=configs).convert(page) for page in pages]
         assert one == new_each
 
 

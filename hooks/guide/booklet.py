@@ -324,24 +324,38 @@ def view(state: State, src_uri: str) -> dict:
     }
 
 
+class BookletError(Exception):
+    """A booklet page could not be completed; the message says why."""
+
+
 def fill(path: Path, view_data: dict) -> None:
     """Put each article's HTML in place of its placeholder in the booklet page as MkDocs wrote it.
 
     Written piece by piece to a file beside it, which then replaces it: the whole-guide booklet is
     29 MB of HTML at 5,000 articles, and as one string it was held three times over (the view, the
     rendered page, its bytes). Placeholders are comments: the page reads the same without them.
+    If any is missing (a plugin that strips comments), nothing is written and BookletError says so.
     """
     mark = re.compile(rf"<!--guide-booklet {view_data['token']} (\d+)-->")
-    text = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
+        text = page.read()
+    marks = list(mark.finditer(text))
+    pending = view_data["pending"]
+    if sorted(int(m.group(1)) for m in marks) != list(range(len(pending))):
+        raise BookletError(f"{len(pending) - len(marks)} of its {len(pending)} articles and worksheets have no place in the page"
+                           " as written: something after the page template removed our HTML comments (a minifier?)")
     part = path.with_name(f".{path.name}.part")
-    with part.open("w", encoding="utf-8", errors="xmlcharrefreplace") as out:  # as MkDocs writes pages
-        pos = 0
-        for m in mark.finditer(text):
-            out.write(text[pos:m.start()])
-            out.write(view_data["render"](view_data["pending"][int(m.group(1))]))
-            pos = m.end()
-        out.write(text[pos:])
-    os.replace(part, path)
+    try:
+        with part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="") as out:  # as MkDocs writes pages
+            pos = 0
+            for m in marks:
+                out.write(text[pos:m.start()])
+                out.write(view_data["render"](pending[int(m.group(1))]))
+                pos = m.end()
+            out.write(text[pos:])
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)  # gone already once it replaced the page
 
 
 def _count(n: int, word: str) -> str:
