@@ -46,15 +46,13 @@ class ReusedMarkdown:
 
     def __init__(self) -> None:
         self._args: tuple | None = None
-        self._md: markdown.Markdown | None = None
+        self._md: markdown.Markdown | None = None  # None: this configuration is not reusable
 
     def Markdown(self, **kwargs) -> markdown.Markdown:  # noqa: N802 (the name MkDocs calls)
-        if not reusable(kwargs.get("extensions"), kwargs.get("extension_configs")):
-            return markdown.Markdown(**kwargs)
         args = (kwargs.get("extensions"), kwargs.get("extension_configs"))
-        if self._md is None or args != self._args:  # a different configuration: a new converter
-            self._args, self._md = args, markdown.Markdown(**kwargs)
-        return self._md.reset()
+        if args != self._args:  # the first page, or a different configuration: decided once for it
+            self._args, self._md = args, markdown.Markdown(**kwargs) if reusable(*args) else None
+        return self._md.reset() if self._md is not None else markdown.Markdown(**kwargs)
 
     def __getattr__(self, name: str):
         return getattr(markdown, name)
