@@ -250,12 +250,14 @@ def serve_edits(config: Path, dirty: bool, edits: int) -> dict:
     tmp.mkdir(exist_ok=True)
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**ENV, "TMPDIR": str(tmp)}, cwd=ROOT)
     try:
-        startup = wait_until(lambda: title in (fetch(shows["related list"]) or ""), 900, "mkdocs serve start", proc)
+        startup = wait_until(lambda: title in (fetch(shows["related list"]) or "") and fetch(base + "pagefind/pagefind-entry.json"),
+                             900, "mkdocs serve start, with its search index", proc)
         times, loads = [], []
         for i in range(edits):
             new = f"Benchmarkedit{i} {title}"
             time.sleep(2.0)  # let the watcher settle, so each edit is one change
             loads.append(load())
+            index_before = fetch(base + "pagefind/pagefind-entry.json")
             target.write_text(original.replace(f"title: {title}", f"title: {new}", 1), encoding="utf-8")
             start, seen = time.perf_counter(), {}
 
@@ -263,7 +265,11 @@ def serve_edits(config: Path, dirty: bool, edits: int) -> dict:
                 for what, url in shows.items():
                     if what not in seen and new in (fetch(url) or ""):
                         seen[what] = time.perf_counter() - start
-                return len(seen) == len(shows)
+                # `serve` indexes on a thread of its own after the rebuild: timed apart, until the
+                # index Pagefind writes last (its entry file, which names the new index) has changed.
+                if "search index" not in seen and fetch(base + "pagefind/pagefind-entry.json") not in (None, index_before):
+                    seen["search index"] = time.perf_counter() - start
+                return len(seen) == len(shows) + 1
 
             wait_until(everywhere, 900, "the edit on every page", proc)
             times.append({k: round(v, 2) for k, v in seen.items()})
@@ -279,9 +285,11 @@ def serve_edits(config: Path, dirty: bool, edits: int) -> dict:
         target.write_text(original, encoding="utf-8")
         pinner.unlink()
         shutil.rmtree(tmp, ignore_errors=True)
-    everywhere = [max(t.values()) for t in times]
+    everywhere = [max(v for k, v in t.items() if k != "search index") for t in times]
+    search = [t["search index"] for t in times]
     return {"dirty": dirty, "startup_s": round(startup, 2), "edits": times, "everywhere_s": everywhere,
-            "median_s": round(statistics.median(everywhere), 2), "load": loads}
+            "median_s": round(statistics.median(everywhere), 2), "search_s": search,
+            "search_median_s": round(statistics.median(search), 2), "load": loads}
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -324,6 +332,8 @@ def targets(sizes: dict, serve: dict | None) -> list[dict]:
     if serve:
         add(f"make serve shows an edit everywhere within 5 s at {serve['articles']:,} articles",
             f"{serve['dirty']['median_s']} s (median of {serve['dirty']['everywhere_s']})", serve["dirty"]["median_s"] <= 5)
+        add(f"... and in its search index within 5 s at {serve['articles']:,} articles",
+            f"{serve['dirty']['search_median_s']} s (median of {serve['dirty']['search_s']})", serve["dirty"]["search_median_s"] <= 5)
     return out
 
 
@@ -409,7 +419,8 @@ def main() -> None:
                  "dirty": serve_edits(config, dirty=True, edits=3), "full": serve_edits(config, dirty=False, edits=1)}
         for mode, label in (("dirty", "make serve (--dirty)"), ("full", "mkdocs serve (full rebuild)")):
             s = serve[mode]
-            print(f"   {label}: edit everywhere after {s['everywhere_s']} s (startup {s['startup_s']} s, load {s['load']})", flush=True)
+            print(f"   {label}: edit on every page after {s['everywhere_s']} s, in the search index after {s['search_s']} s"
+                  f" (startup {s['startup_s']} s, load {s['load']})", flush=True)
 
     code_after = code_fingerprint()
     results = {

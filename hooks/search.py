@@ -1,10 +1,15 @@
 """Search: index the built site with Pagefind after every build, `mkdocs build` and `serve` alike.
 
+`build` waits for the index (a site is whole or the build fails). `serve` indexes on a thread of its
+own (`guide.search.Background`): the browser reloads as soon as the pages are written, and search
+catches up a moment later (BENCHMARKS.md: about 2.5 s at 1,000 articles).
+
 Which pages are found, and what a result shows, is in each page's context (`guide.search.entry`,
 through hooks/guide/context.py) and overrides/partials/content.html.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -16,16 +21,35 @@ import guide.search
 from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
+_background: guide.search.Background | None = None  # `serve`: one for the process, across rebuilds
 
 
 @event_priority(-100)  # last: every page and file is written
 def on_post_build(*, config: MkDocsConfig) -> None:
+    global _background
+    index = functools.partial(guide.search.index_site, Path(config.site_dir), config.theme.get("language") or "en")
+    if config[KEY].serving:
+        if _background is None:
+            _background = guide.search.Background(_reported)
+        _background.request(index)
+        return
     try:
-        stats = guide.search.index_site(Path(config.site_dir), config.theme.get("language") or "en")
+        _reported(index(), None)
     except guide.search.SearchIndexError as e:
-        if config[KEY].serving:  # the preview keeps going (a failed build would leave it hanging)
-            log.error(f"Search index: {e}")
-            return
         raise PluginError(f"Search index: {e}") from None
-    log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s"
-             f" ({stats.common_words} common words left out of queries)")
+
+
+def on_shutdown() -> None:
+    """`serve` stops (Ctrl+C): let an index being written finish before MkDocs removes the folder."""
+    if _background is not None:
+        _background.close(timeout=120)
+
+
+def _reported(stats: guide.search.IndexStats | None, error: Exception | None) -> None:
+    if isinstance(error, guide.search.IndexStopped):  # `serve` stopped with Ctrl+C: nothing to fix
+        return
+    if error is not None:  # `serve` only: the preview keeps going
+        log.error(f"Search index: {error}")
+    else:
+        log.info(f"Search: Pagefind indexed {stats.pages} pages in {stats.seconds:.1f} s"
+                 f" ({stats.common_words} common words left out of queries)")

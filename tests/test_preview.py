@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import guide.search
 from guide import settings, site as site_mod, state as state_mod
 from guide.preview import always, fingerprints, stale, stamp
 from sitebuild import ROOT, article, fetch, wait_for
@@ -136,18 +137,25 @@ def titles(html: str, selector: str) -> list[str]:
     return [a.get_text(" ", strip=True) for a in BeautifulSoup(html, "html.parser").select(selector)]
 
 
-def indexed(url: str) -> int:
-    """How many pages the served search index (Pagefind's) holds."""
-    return sum(lang["page_count"] for lang in json.loads(fetch(url + "pagefind/pagefind-entry.json"))["languages"].values())
+def indexed(entry: str) -> int:
+    """How many pages a search index (Pagefind's, by its entry file) holds."""
+    return sum(lang["page_count"] for lang in json.loads(entry)["languages"].values())
+
+
+def wait_index(url: str, ready, what: str) -> str:
+    """`serve` indexes on a thread of its own after each rebuild: wait until its entry file is `ready`."""
+    return wait_for(url + "pagefind/pagefind-entry.json", ready, what)
 
 
 def test_an_edit_shows_on_every_page_that_shows_it_and_a_deletion_leaves_none(preview):  # noqa: F811
     project, url = preview
     new, old = "Setbacks, warning signs and you", "Setbacks and warning signs"
-    (project / "content" / PINNER).write_text(article("Pins the setbacks page", tags=["consent"], related=[TARGET]))
+    pinner = article("Pins the setbacks page", tags=["consent"], related=[TARGET])
+    (project / "content" / PINNER).write_text(pinner)
     wait_for(url + "consent/pins-the-setbacks-page/", lambda t: old in t, "the pinned related list")
-    pages = indexed(url)
+    pages = sum(guide.search.searchable(p) for p in guide_state({PINNER: pinner}).site.pages.values())
     assert pages > 60
+    entry = wait_index(url, lambda t: indexed(t) == pages, "the index with every page")
 
     path = project / "content" / TARGET
     path.write_text(path.read_text().replace(f"title: {old}", f"title: {new}", 1))
@@ -163,7 +171,8 @@ def test_an_edit_shows_on_every_page_that_shows_it_and_a_deletion_leaves_none(pr
     wait_for(url + "tags/", lambda t: new in t and f">{old}<" not in t, "the topics page")
     booklet = wait_for(url + "booklet/", lambda t: new in t, "the whole guide's booklet")
     assert "This preview left out" not in booklet  # with the articles that were not rebuilt
-    assert indexed(url) == pages  # the search index still has every page, not only the rebuilt ones
+    # A new index (the edited title), which still has every page, not only the rebuilt ones.
+    wait_index(url, lambda t: t != entry and indexed(t) == pages, "the index after the edit")
 
     path.unlink()
     for what, (page, selector) in shown.items():
@@ -172,7 +181,7 @@ def test_an_edit_shows_on_every_page_that_shows_it_and_a_deletion_leaves_none(pr
     wait_for(url + "consent/pins-the-setbacks-page/", lambda t: "guide-problems" in t and new not in titles(t, ".guide-related__link"), "the pin")
     wait_for(url + "tags/", lambda t: new not in t, "the topics page")
     wait_for(url + "booklet/", lambda t: new not in t and "This preview left out" not in t, "the whole guide's booklet")
-    assert indexed(url) == pages - 1
+    wait_index(url, lambda t: indexed(t) == pages - 1, "the index without the deleted page")
     try:
         fetch(url + "pacing/setbacks-and-warning-signs/")
         raise AssertionError("the deleted article is still served")

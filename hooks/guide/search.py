@@ -1,8 +1,9 @@
 """Site search with Pagefind: which pages can be found, what a result shows, and building the index.
 
 Pagefind reads the built HTML after MkDocs has written it (hooks/search.py, `on_post_build`, so
-`mkdocs build` and `mkdocs serve` both get it) and writes `pagefind/` into the site: an index in
-small fragments that the browser fetches only when a reader searches (overrides/assets/search.js).
+`mkdocs build` and `mkdocs serve` both get it; `serve` on a thread of its own, `Background`) and
+writes `pagefind/` into the site: an index in small fragments that the browser fetches only when a
+reader searches (overrides/assets/search.js).
 
 Pages opt in: overrides/partials/content.html puts `data-pagefind-body` only on pages `entry()`
 returns data for, and Pagefind then leaves every other page out. Drafts, pages with
@@ -17,7 +18,9 @@ import gzip
 import json
 import re
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +81,10 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site; the message says why and what to do."""
 
 
+class IndexStopped(SearchIndexError):
+    """Pagefind was stopped by a signal: Ctrl+C reaches it along with `mkdocs serve`."""
+
+
 @dataclass(frozen=True)
 class IndexStats:
     pages: int
@@ -105,6 +112,8 @@ def index_site(site_dir: Path, language: str = "en") -> IndexStats:
     except (OSError, subprocess.TimeoutExpired) as e:
         raise SearchIndexError(f"Pagefind did not run: {e}") from None
     output = done.stdout + done.stderr
+    if done.returncode < 0:
+        raise IndexStopped(f"Pagefind was stopped (signal {-done.returncode}) before it finished")
     if done.returncode != 0:
         errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
         raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
@@ -117,6 +126,53 @@ def index_site(site_dir: Path, language: str = "en") -> IndexStats:
     common = common_words(texts, pages)
     (site_dir / "pagefind" / COMMON_FILE).write_text(json.dumps({"words": common}), encoding="utf-8")
     return IndexStats(pages, time.perf_counter() - start, len(common))
+
+
+class Background:
+    """Runs a job on a thread of its own, one run at a time, for `mkdocs serve`: a rebuild (and the
+    browser's reload) then does not wait for the search index. A request while the job runs asks
+    for one more run after it, with the newest job: rebuilds that come faster than the index get
+    one more index of the newest site, not one each. `report(result, error)` hears how each run ended."""
+
+    def __init__(self, report: Callable[[object, Exception | None], None]):
+        self._report = report
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._job: Callable[[], object] | None = None
+        self._closing = False
+
+    def request(self, job: Callable[[], object]) -> None:
+        with self._lock:
+            self._job = job  # the newest build's; a run already going finds it when it ends
+            if self._thread is None and not self._closing:
+                self._thread = threading.Thread(target=self._run, name="guide-search-index", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._job = self._job, None
+                if job is None or self._closing:
+                    self._thread = None
+                    return
+            try:
+                result, error = job(), None
+            except Exception as e:  # noqa: BLE001 - told to `report`: an exception would end the thread unheard
+                result, error = None, e
+            with self._lock:
+                # Not worth a message: a run cut short by Ctrl+C, or a failure a newer build's run will
+                # redo (a full rebuild empties the site folder under a run that is still writing).
+                quiet = self._closing or (error is not None and self._job is not None)
+            if not quiet:
+                self._report(result, error)
+
+    def close(self, timeout: float) -> None:
+        """No more runs; wait for the one going, so that nothing writes into the site folder after
+        `mkdocs serve` has removed it."""
+        with self._lock:
+            self._closing, thread = True, self._thread
+        if thread is not None:
+            thread.join(timeout)
 
 
 def records(bundle: Path, limit: int | None = None) -> list[dict]:
