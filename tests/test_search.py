@@ -374,10 +374,12 @@ def test_mkdocs_serve_builds_the_same_search_without_drafts(tmp_path, browser):
 
 
 class Jobs:
-    """Index jobs that wait for `release`, each named by what it returns ("broken" raises)."""
+    """A `Background` and index jobs for it that wait for `release`, each named by what it returns
+    ("broken..." raises); `reports` is what the background said, run by run."""
 
     def __init__(self):
         self.started, self.release, self.reports, self.reported = threading.Event(), threading.Event(), [], threading.Semaphore(0)
+        self.background = guide.search.Background(self.report)
 
     def __call__(self, name: str):
         def run():
@@ -388,6 +390,12 @@ class Jobs:
             return name
         return run
 
+    def start(self, name: str) -> None:
+        """Ask for a run and wait until it is going."""
+        self.started.clear()
+        self.background.request(self(name))
+        assert self.started.wait(10)
+
     def report(self, result, error):
         self.reports.append(result if error is None else str(error))
         self.reported.release()
@@ -395,49 +403,43 @@ class Jobs:
 
 def test_rebuilds_during_an_index_get_one_more_index_of_the_newest_site():
     jobs = Jobs()
-    background = guide.search.Background(jobs.report)
-    background.request(jobs("first"))
-    assert jobs.started.wait(10)
+    jobs.start("first")
     for name in ("second", "third", "fourth"):  # three rebuilds while the first index is written
-        background.request(jobs(name))
+        jobs.background.request(jobs(name))
     jobs.release.set()
     assert jobs.reported.acquire(timeout=10) and jobs.reported.acquire(timeout=10)
-    background.close(timeout=10)
+    jobs.background.close(timeout=10)
     assert jobs.reports == ["first", "fourth"]
 
 
 def test_a_failed_index_is_reported_unless_a_newer_one_is_coming():
     jobs = Jobs()
-    background = guide.search.Background(jobs.report)
-    background.request(jobs("broken-alone"))
     jobs.release.set()
+    jobs.start("broken-alone")
     assert jobs.reported.acquire(timeout=10)
     assert jobs.reports == ["broken-alone failed"]  # reported, not raised: the thread goes on
 
     jobs.release.clear()
-    background.request(jobs("broken-superseded"))
-    assert jobs.started.wait(10)
-    background.request(jobs("newer"))  # a rebuild while it runs: its own index will say how it went
+    jobs.start("broken-superseded")
+    jobs.background.request(jobs("newer"))  # a rebuild while it runs: its own index will say how it went
     jobs.release.set()
     assert jobs.reported.acquire(timeout=10)
-    background.close(timeout=10)
+    jobs.background.close(timeout=10)
     assert jobs.reports == ["broken-alone failed", "newer"]
 
 
 def test_closing_waits_for_the_index_being_written_and_starts_no_other():
     jobs = Jobs()
-    background = guide.search.Background(jobs.report)
-    background.request(jobs("going"))
-    assert jobs.started.wait(10)
-    background.request(jobs("pending"))
-    closing = threading.Thread(target=background.close, args=(10,))
+    jobs.start("going")
+    jobs.background.request(jobs("pending"))
+    closing = threading.Thread(target=jobs.background.close, args=(10,))
     closing.start()
     closing.join(0.2)
     assert closing.is_alive()  # close() cannot return before the run going ends
     jobs.release.set()
     closing.join(10)
     assert not closing.is_alive()
-    background.request(jobs("after"))
+    jobs.background.request(jobs("after"))
     assert not any(t.name == "guide-search-index" for t in threading.enumerate())
     assert jobs.reports == []  # the run cut short by closing says nothing, and none runs after
 
