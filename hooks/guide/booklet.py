@@ -340,17 +340,18 @@ def fill(path: Path, view_data: dict) -> None:
     with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
         text = page.read()
     marks = list(mark.finditer(text))
+    numbers = [int(m.group(1)) for m in marks]
     pending = view_data["pending"]
-    if sorted(int(m.group(1)) for m in marks) != list(range(len(pending))):
+    if sorted(numbers) != list(range(len(pending))):
         raise BookletError(f"{len(pending) - len(marks)} of its {len(pending)} articles and worksheets have no place in the page"
                            " as written: something after the page template removed our HTML comments (a minifier?)")
     part = path.with_name(f".{path.name}.part")
     try:
         with part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="") as out:  # as MkDocs writes pages
             pos = 0
-            for m in marks:
+            for m, number in zip(marks, numbers):
                 out.write(text[pos:m.start()])
-                out.write(view_data["render"](pending[int(m.group(1))]))
+                out.write(view_data["render"](pending[number]))
                 pos = m.end()
             out.write(text[pos:])
         os.replace(part, path)
