@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 import guide.dates
+import guide.pages
 import guide.serving
 import guide.settings
 import guide.site
@@ -102,10 +103,26 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
-@event_priority(100)
+def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
+    """A checked page reaches MkDocs without its front matter, which MkDocs would parse a second time;
+    `on_page_markdown` gives it the checked one. Any other page (generated, or with a problem shown
+    by `serve`) MkDocs reads itself."""
+    if _checked(page, config) is None:
+        return None
+    return guide.pages.without_front_matter(page.file.content_string)
+
+
+@event_priority(100)  # first: Material's tags plugin reads page.meta in its own on_page_markdown
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if (info := _checked(page, config)) is not None:
+        page.meta = guide.views.page_meta(info)
     guide.views.safe_meta(page.meta)
     return markdown
+
+
+def _checked(page: Page, config: MkDocsConfig) -> guide.pages.PageInfo | None:
+    site = config[KEY].site
+    return site.pages.get(page.file.src_uri) if site is not None else None
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:

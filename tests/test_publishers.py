@@ -236,6 +236,37 @@ def test_duplicate_keys_and_tabs_are_named():
     assert str(tabs.problems[0]).startswith("content/pacing/tabs.md: front matter: is not valid YAML at line 5") and "indent with spaces" in str(tabs.problems[0])
 
 
+def test_mkdocs_gets_the_checked_front_matter_and_the_body_it_would_have_read():
+    """MkDocs does not parse front matter a second time (hooks/validate.py): it reads the body alone
+    and gets the checked front matter. Both must be what its own reader gives: for every page of the
+    guide, and for bodies its reader could mistake for front matter."""
+    from mkdocs.utils.meta import get_data
+
+    from guide import views
+
+    awkward = {
+        "pacing/colon.md": article("Colon first", body="Note: this line looks like MultiMarkdown metadata.\n\nMore.\n"),
+        "pacing/rule.md": article("Rule first", body="---\n\nA page that starts with a rule.\n\n---\n\nEnd.\n"),
+        "pacing/crlf.md": article("Windows line ends", body="One.\n\nTwo.\n").replace("\n", "\r\n"),
+        "pacing/bom.md": "\ufeff" + article("Byte order mark"),
+        "pacing/dots.md": article("Dots close it").replace("\n---\n", "\n...\n", 1),
+        "pacing/no-end.md": article("No newline at the end", body="Last line.").rstrip("\n"),
+    }
+    real = {str(p.relative_to(ROOT / "content")): p.read_text(encoding="utf-8") for p in (ROOT / "content").rglob("*.md")}
+    for uri, raw in {**real, **awkward}.items():
+        info = pages.load(uri, raw.encode(), "content/" + uri).page
+        assert info is not None, uri
+        text = raw.removeprefix("\ufeff").replace("\r\n", "\n")  # as MkDocs reads a file
+        body, meta = get_data(text)
+        new_body, new_meta = get_data(pages.without_front_matter(text))
+        assert (new_body.rstrip("\n"), new_meta) == (body.rstrip("\n"), {}), uri
+        if uri in real:  # the fixture articles quote their dates: text to MkDocs' reader, dates here
+            assert views.page_meta(info) == meta, uri
+        assert {k: views.page_meta(info)[k] for k in ("title", "description")} == {"title": meta.get("title", info.meta.title),
+                                                                                   "description": meta.get("description", info.meta.description)}, uri
+    assert pages.without_front_matter("No front matter at all.\n") is None
+
+
 def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/formula.md": article("=HYPERLINK(1) title", body=GOOD)})
     build = mkdocs(cfg, tmp_path / "site")

@@ -26,6 +26,12 @@ def safe_meta(meta: dict) -> None:
             meta[key] = escape(meta[key])
 
 
+def page_meta(page: PageInfo) -> dict:
+    """`page.meta` for MkDocs and Material: the checked front matter, with the keys the file gives,
+    equal to what MkDocs' own YAML reading gives (tests/test_publishers.py checks every page of the guide)."""
+    return page.meta.model_dump(exclude_unset=True)
+
+
 def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) -> dict | None:
     reviewed = page.meta.reviewed
     if reviewed is None:
