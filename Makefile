@@ -39,8 +39,12 @@ bench: $(VENV)/.test ## Benchmarks: print numbers, write BENCHMARKS data (see BE
 lighthouse: $(VENV)/.site system-deps ## Lighthouse scores of the built site served by nginx, mobile and desktop (see BENCHMARKS.md)
 	$(PY) benchmarks/lighthouse.py
 
+# A variable's text as one shell word, exactly as typed: `value` keeps make from expanding a `$` in
+# it, and single quotes keep the shell from reading quotes, `$` or backticks in a title.
+shell_word = '$(subst ','\'',$(value $(1)))'
+
 new: $(VENV)/.site ## Scaffold a page: make new KIND=article SECTION=pacing TITLE="My title"
-	$(PY) -m guide new $(or $(KIND),article) --section "$(SECTION)" --title "$(TITLE)"
+	$(PY) -m guide new $(or $(KIND),article) --section $(call shell_word,SECTION) --title $(call shell_word,TITLE)
 
 check: $(VENV)/.site ## The build's own checks, plus plain-language numbers (warnings) for every article
 	$(PY) -m guide check -f $(CONFIG)

@@ -1,6 +1,7 @@
 """Review dates: a report page and CSV for editors; STRICT_REVIEW=1 fails the build on overdue pages."""
 from __future__ import annotations
 
+import logging
 import os
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -11,6 +12,8 @@ import guide.review as review
 from guide.problems import raise_if
 from guide.state import KEY
 
+log = logging.getLogger("mkdocs.hooks.guide")
+
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priority: after validate.py's (100)
     state = config[KEY]
@@ -18,6 +21,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # default priorit
     report = state.review_rows
     if os.environ.get("STRICT_REVIEW") == "1":
         raise_if(review.overdue_problems(report, state.shown_prefix))
+    if summary := review.summary(report):  # INFO: a warning would stop `mkdocs build --strict`
+        log.info(summary)
     page = File.generated(config, review.REPORT_URI, content=review.to_markdown(report, s.review_years, s.review_soon_days, state.today, state.locale))
     page.inclusion = InclusionLevel.NOT_IN_NAV  # for editors: reached by its address, not from the nav
     files.append(page)

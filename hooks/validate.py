@@ -22,7 +22,7 @@ import guide.site
 import guide.snippets
 import guide.state
 import guide.views
-from guide.problems import raise_if
+from guide.problems import Problem, raise_if
 from guide.state import KEY
 
 if TYPE_CHECKING:  # `mkdocs build` never loads the live-reload server (and its file watcher)
@@ -45,7 +45,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     serving = _command == "serve"
     root = _root(config)
     docs = Path(config.docs_dir).resolve()
-    settings = guide.settings.read(config.extra, config.config_file_path)
+    settings, setting_problems = guide.settings.check(config.extra, config.config_file_path)
     state = guide.state.State(
         settings=settings,
         serving=serving,
@@ -54,10 +54,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         shown_prefix=(docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/",
         site_name=config.site_name,
         site_url=config.site_url or "",
+        setting_problems=setting_problems,
     )
     bad_locale = guide.dates.locale_problem(state.locale)
     if bad_locale:
-        raise PluginError(f"mkdocs.yml: extra.guide.date_locale (or theme.language): {bad_locale}")
+        state.setting_problems.append(Problem("mkdocs.yml", "extra.guide.date_locale (or theme.language)", bad_locale))
+        state.locale = "en"
+    # A build stops; `serve` keeps going on the defaults and shows the problems on every page (a
+    # stopped build would leave the preview's browser waiting with no answer).
+    if state.setting_problems and not serving:
+        raise PluginError("\n".join(map(str, state.setting_problems)))
     if serving:
         # Problems are shown on the pages instead: a strict abort would leave the preview hanging.
         # MkDocs decided on strict before this event and counts warnings with a handler: drop it.
@@ -79,7 +85,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                                      guide.site.section_order(config.nav or []))
     state.urgent_help, more = guide.snippets.render(root / state.settings.urgent_help, _shown(root / state.settings.urgent_help, root),
                                                    config.markdown_extensions, config.mdx_configs)
-    problems += more
+    problems += more + state.setting_problems
     if not state.serving:
         raise_if(problems)
     state.site, state.problems = site, sorted(set(problems))

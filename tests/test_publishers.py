@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -28,6 +29,9 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
         "content/pacing/bad-pin.md": article("Bad pin", related=["consent/agreed-signal.md"]),
         "content/pacing/duplicate.md": article("Agreeing signals you both understand"),
         "content/pacing/long.md": article("Long description", description="word " * 40),
+        # A page with a problem of its own still has its tags, pins and links checked in the same run.
+        "content/pacing/several.md": article("Several at once", tags=["pacing", "fatige"], related=["consent/agreed-signal.md"],
+                                             body="See [this](../consent/nowhere.md).").replace("reviewed: '2026-11-01'", "reviewed: 2026-13-45"),
     })
     build = mkdocs(cfg, tmp_path / "site")
     out = build.output
@@ -44,10 +48,14 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
         "content/pacing/bad-pin.md: related[0]: 'consent/agreed-signal.md' is not a page (did you mean 'consent/agreed-signals.md'?",
         "content/pacing/duplicate.md: title: 'Agreeing signals you both understand' is also the title of content/consent/agreed-signals.md",
         "content/pacing/long.md: description: is 199 characters, more than 160",
+        "content/pacing/several.md: reviewed: '2026-13-45' is not a date",
+        "content/pacing/several.md: tags[1]: 'fatige' is not in the tag list (did you mean 'fatigue'?",
+        "content/pacing/several.md: related[0]: 'consent/agreed-signal.md' is not a page",
+        "content/pacing/several.md: body: links to '../consent/nowhere.md', which does not exist",
     ]
     for line in expected:
         assert line in out, line
-    assert "The guide has 11 content problems" in out
+    assert "The guide has 15 content problems" in out
 
 
 HOSTILE_TITLE = """Care <b onclick="alert(1)">now</b> & 'more' "quotes\""""
@@ -208,6 +216,7 @@ def test_review_dates_show_and_report_lists_overdue(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/old.md": article("An old article", body=GOOD).replace("published: '2026-10-01'", "published: '2020-01-01'").replace("reviewed: '2026-11-01'", "reviewed: '2021-06-01'")})
     build = mkdocs(cfg, tmp_path / "site", extra_env={"GUIDE_TODAY": "2026-12-01"})
     assert build.returncode == 0, build.output
+    assert "Review: 1 page overdue, 0 due soon; the list is on /review-report/" in build.output  # not silent, not a stop
     meta = BeautifulSoup((build.site / "pacing/old/index.html").read_text(), "html.parser").select_one(".guide-review").get_text(" ", strip=True)
     assert "Last reviewed 1 June 2021" in meta and "Next review due 1 June 2024" in meta
     report = (build.site / "review-report/index.html").read_text()
@@ -224,6 +233,31 @@ def test_review_dates_show_and_report_lists_overdue(tmp_path):
 def test_readme_front_matter_reference_matches_the_schema():
     readme = (ROOT / "README.md").read_text()
     assert reference.markdown() in readme, "run `python -m guide reference --write` (PYTHONPATH=hooks)"
+
+
+def test_make_new_keeps_the_title_exactly_as_typed(tmp_path):
+    """Through `make new` itself, as a publisher types it: neither make nor the shell may eat quotes,
+    `$` or backticks, and letters stay letters, in the title and (plainly) in the file name."""
+    copy_project(tmp_path)
+    shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
+    shutil.copy2(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    for shared in ("hooks", ".venv"):  # the same code and packages; `-o` below: never reinstall
+        (tmp_path / shared).symlink_to(ROOT / shared)
+    titles = {
+        'Sex: what "normal" means & why': "pacing/sex-what-normal-means-why.md",
+        "Sjögren's syndrome costs $5, $(echo more) and `id` 100%": "pacing/sjogrens-syndrome-costs-5-echo-more-and-id-100.md",
+        "Écoute & café": "conditions/ecoute-cafe.md",
+    }
+    for title, rel in titles.items():
+        section = rel.split("/")[0]
+        done = subprocess.run(["make", "-s", "-o", ".venv/.site", "new", f"SECTION={section}", f"TITLE={title}"],
+                              cwd=tmp_path, env=env(), capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        text = (tmp_path / "content" / rel).read_text(encoding="utf-8")
+        assert pages.load(rel, text, rel).page.meta.title == title
+        assert title.split()[0] in text  # as typed, not "\\xF6" escapes
+    # A section whose cards sit under headings: the new article says which ones.
+    assert "# group: the heading your card sits under on the section page, one of: Heart and circulation" in text
 
 
 def test_duplicate_keys_and_tabs_are_named():

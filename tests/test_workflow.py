@@ -144,6 +144,17 @@ def test_preview_shows_drafts_with_a_marker_and_problems_in_the_browser(preview)
     tags.write_text(tags.read_text() + "evenings: Evening time together\n")
     wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" not in t and "My draft about evenings" in t, "the fixed page")
 
+    # A mistake in mkdocs.yml's settings: the preview still answers (on the defaults) and says what to fix.
+    config = project / "mkdocs.yml"
+    good = config.read_text()
+    assert good.count("count: 5\n") == 1
+    config.write_text(good.replace("count: 5\n", "count: five\n"))
+    shown = wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" in t, "the settings problem on the page")
+    panel = BeautifulSoup(shown, "html.parser").select_one(".guide-problems").get_text(" ", strip=True)
+    assert "mkdocs.yml" in panel and "extra.guide.related" in panel and "count" in panel and "hooks/guide/settings.py" in panel
+    config.write_text(good)
+    wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" not in t, "the page once mkdocs.yml is fixed")
+
 
 def test_make_build_leaves_drafts_out(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/my-draft.md": article("My draft about evenings", draft=True)})

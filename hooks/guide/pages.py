@@ -139,10 +139,32 @@ class PageInfo:
         return self.meta.reviewed or self.meta.published
 
 
+@dataclass(frozen=True)
+class Refs:
+    """What a page that has problems of its own still names, so that `site.cross_checks` checks its
+    tags, pins, worksheets and links in the same run instead of after the page's own fixes."""
+
+    tags: list = field(default_factory=list)  # as written: items that are not text are skipped
+    related: list = field(default_factory=list)
+    worksheets: list = field(default_factory=list)
+    body: str = ""
+
+
 @dataclass
 class Loaded:
     page: PageInfo | None
     problems: list[Problem] = field(default_factory=list)
+    refs: Refs | None = None  # a page with problems: what it names (see Refs)
+
+
+def _refs(raw: dict, body: str, problems: list[Problem]) -> Refs:
+    reported = {p.field.split("[")[0] for p in problems}  # "tags[2]" -> "tags": already named once
+
+    def listed(key: str) -> list:
+        value = raw.get(key)
+        return value if isinstance(value, list) and key not in reported else []
+
+    return Refs(listed("tags"), listed("related"), listed("worksheets"), body)
 
 
 BOM = "\ufeff"
@@ -183,7 +205,9 @@ def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Load
         return Loaded(None, [Problem(shown_path, "front matter", "must be `key: value` lines (see the README's front-matter reference)")])
     kind = kind_of(src_uri)
     required = [k for k in schema.REQUIRED[kind] if not (raw.get("draft") is True and k in schema.DRAFT_MAY_LACK)]
-    problems = [Problem(shown_path, k, f"is required for {_kind_name(kind)} (add `{k}:` to the front matter)")
+    problems = [Problem(shown_path, k, f"is empty, and {_kind_name(kind)} needs it (fill it in after `{k}:`; the README's "
+                        f"front-matter reference shows how)" if k in raw else
+                        f"is required for {_kind_name(kind)} (add `{k}:` to the front matter)")
                 for k in required if raw.get(k) in (None, "", [])]
     for k, kinds in schema.ONLY_FOR.items():
         if k in raw and kind not in kinds:
@@ -194,17 +218,21 @@ def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Load
     except ValidationError as e:
         missing_done = {p.field for p in problems}
         problems += [p for p in (_from_pydantic(shown_path, err) for err in e.errors()) if p.field not in missing_done]
-        return Loaded(None, problems)
+        return Loaded(None, problems, _refs(raw, body, problems))
     if not meta.draft:  # a draft may still hold the scaffold's examples
         for field_name, where in (("front matter", front), ("body", body)):
             left = [p for p in PLACEHOLDERS if p in where]
-            if left:
-                problems.append(Problem(shown_path, field_name, f"still has the scaffold's example text {left[0]!r} (replace it with your own)"))
+            if left:  # every piece at once: a publisher fixes them in one go, not one build each
+                pieces = ", ".join(map(repr, left))
+                problems.append(Problem(shown_path, field_name, f"still has the scaffold's example text {pieces} "
+                                        f"(replace {'it' if len(left) == 1 else 'each'} with your own)"))
     if kind == "article" and SOURCES_HEADING.search(body):
         problems.append(Problem(shown_path, "body", "has a `## Sources` list (move each source into the `sources:` front matter; the build shows the list)"))
     if meta.published and meta.reviewed and meta.reviewed < meta.published:
         problems.append(Problem(shown_path, "reviewed", f"{meta.reviewed} is before published {meta.published} (a review comes after publication)"))
-    return Loaded(None if problems else PageInfo(src_uri, kind, meta, body, url), problems)
+    if problems:
+        return Loaded(None, problems, _refs(raw, body, problems))
+    return Loaded(PageInfo(src_uri, kind, meta, body, url), problems)
 
 
 def _kind_name(kind: str) -> str:

@@ -86,6 +86,16 @@ def table(report: list[dict], url: str) -> str:
     return f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
+def summary(report: list[dict]) -> str:
+    """One line for the build log when pages are overdue or soon due; empty when none are."""
+    overdue = sum(r["state"] == "overdue" for r in report)
+    soon = sum(r["state"] == "soon" for r in report)
+    if not overdue and not soon:
+        return ""
+    return (f"Review: {overdue} page{'s' if overdue != 1 else ''} overdue, {soon} due soon; the list is on "
+            f"/{REPORT_URI.removesuffix('.md')}/ and in {CSV_NAME} (STRICT_REVIEW=1 make build stops on overdue pages)")
+
+
 def overdue_problems(report: list[dict], shown_prefix: str) -> list[Problem]:
     return [
         Problem(f"{shown_prefix}{r['path']}", "reviewed",

@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import yaml
 
 from .dates import today
-from .pages import NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS
+from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, split
 
 ARTICLE = """---
 title: {title}
@@ -19,7 +20,7 @@ keywords: []
 published: {today}
 reviewed: {today}
 draft: true  # shown by `make serve` only; delete this line to publish
-# Before publishing, list the pages your facts come from (the build shows them as the sources list):
+{group}# Before publishing, list the pages your facts come from (the build shows them as the sources list):
 # sources:
 #   - publisher: NHS
 #     title: The page's own title
@@ -63,7 +64,10 @@ worksheet:
 
 
 def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    """A file name from a title: "Sjögren's syndrome & you" -> "sjogrens-syndrome-you"."""
+    # ö -> o, é -> e; an apostrophe goes ("partner's" -> "partners", not "partner-s"; ’ is not ASCII).
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower().replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-")
 
 
 def create(kind: str, section: str, title: str, content: Path = Path("content"), tags_file: Path = Path("tags.yml")) -> Path:
@@ -74,7 +78,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
                          f"a new section needs {content}/<name>/index.md and a nav line)")
     slug = slugify(title)
     if not slug:
-        raise ValueError("the title needs at least one letter or number")
+        raise ValueError("the title needs at least one letter or number from A to Z for the file name")
     folder = content / (WORKSHEETS if kind == "worksheet" else section)
     target = folder / f"{slug}.md"
     if target.exists():
@@ -82,9 +86,26 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     tags = yaml.safe_load(tags_file.read_text()) or {}
     tag = section if section in tags else next(iter(tags), section)
     template = WORKSHEET if kind == "worksheet" else ARTICLE
-    quoted_title = yaml.safe_dump(title, default_style='"').strip()
-    target.write_text(template.format(title=quoted_title, tags=tag, today=today(), section=section, **SCAFFOLD_TEXT))
+    # A section whose cards sit under headings (`groups:` on its index.md): say which ones there are,
+    # or the new page's card lands under "More in this section" without a word.
+    groups = _groups(folder / INDEX) if kind == "article" else []
+    group = (f"# group: the heading your card sits under on the section page, one of: {', '.join(map(str, groups))}\n"
+             if groups else "")
+    # Double-quoted, so any text is valid YAML; letters as typed (not \xF6), on one line however long.
+    quoted_title = yaml.safe_dump(title, default_style='"', allow_unicode=True, width=float("inf")).strip()
+    target.write_text(template.format(title=quoted_title, tags=tag, today=today(), section=section, group=group, **SCAFFOLD_TEXT))
     return target
+
+
+def _groups(landing: Path) -> list:
+    """The `groups:` a section's index.md lists; none if it lists none or cannot be read (the build says why)."""
+    parts = split(landing.read_text(encoding="utf-8"))
+    try:
+        meta = yaml.safe_load(parts[0]) if parts else None
+    except yaml.YAMLError:
+        return []
+    groups = meta.get("groups") if isinstance(meta, dict) else None
+    return groups if isinstance(groups, list) else []
 
 
 def main(argv: list[str]) -> int:

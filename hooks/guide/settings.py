@@ -5,6 +5,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 
+from .problems import Problem
+
 
 class RelatedWeights(base.Config):
     tags = c.Type((int, float), default=3.0)
@@ -30,12 +32,24 @@ class GuideSettings(base.Config):
     related = c.SubConfig(RelatedSettings)
 
 
-def read(extra: dict, config_file: str | None) -> GuideSettings:
+def check(extra: dict, config_file: str | None) -> tuple[GuideSettings, list[Problem]]:
+    """The settings, and what is wrong with them; with any problem, the defaults instead, so that
+    `make serve` can keep serving and show the problem on the pages (a build stops: see `read`)."""
     settings = GuideSettings(config_file_path=config_file)
     settings.load_dict(dict(extra.get("guide") or {}))
     errors, warnings = settings.validate()
     # An unknown key is only a warning to MkDocs; for us it is a typo that silently does nothing.
-    problems = errors + warnings
+    problems = [Problem("mkdocs.yml", f"extra.guide.{name}", f"{err} (fix it in mkdocs.yml; hooks/guide/settings.py "
+                        "lists each setting, its type and its default)") for name, err in errors + warnings]
     if problems:
-        raise PluginError("\n".join(f"mkdocs.yml: extra.guide.{name}: {err}" for name, err in problems))
+        settings = GuideSettings(config_file_path=config_file)
+        settings.load_dict({})
+        settings.validate()
+    return settings, problems
+
+
+def read(extra: dict, config_file: str | None) -> GuideSettings:
+    settings, problems = check(extra, config_file)
+    if problems:
+        raise PluginError("\n".join(map(str, problems)))
     return settings

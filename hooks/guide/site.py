@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, load
+from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, Refs, load
 from .problems import Problem
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -137,7 +137,7 @@ def _load(src: Source, shown: str, remember: dict | None) -> Loaded:
     remember[key] = kept
     page = kept[1].page
     # A fresh PageInfo every build: the build drops its text once the related lists are ranked.
-    return Loaded(replace(page) if page else None, list(kept[1].problems))
+    return Loaded(replace(page) if page else None, list(kept[1].problems), kept[1].refs)
 
 
 def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: str, serving: bool,
@@ -149,6 +149,7 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     global _parsed
     tags, problems = load_tags(tags_path, shown_tags)
     pages: dict[str, PageInfo] = {}
+    with_problems: dict[str, Refs] = {}
     drafts, unreadable = set(), set()
     remember: dict | None = {} if serving else None
     for src in sorted(sources, key=lambda s: s.src_uri):
@@ -156,6 +157,8 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
         problems += loaded.problems
         if any(p.field == "-" for p in loaded.problems):
             unreadable.add(src.src_uri)
+        if loaded.refs:
+            with_problems[src.src_uri] = loaded.refs
         if loaded.page:
             if loaded.page.meta.draft:
                 drafts.add(src.src_uri)
@@ -165,15 +168,16 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     if remember is not None:
         _parsed = remember  # files gone since the last build are forgotten
     site = Site(pages, tags, drafts, unreadable, section_order)
-    problems += cross_checks(site, {s.src_uri for s in sources}, shown_prefix)
+    problems += cross_checks(site, {s.src_uri for s in sources}, shown_prefix, with_problems)
     return site, problems
 
 
-def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[Problem]:
+def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_problems: dict[str, Refs] | None = None) -> list[Problem]:
     """Checks that need every page: tags, pins, worksheet slugs, links, sections, groups and titles.
 
     Targets are checked against every source file, so a page with its own front-matter problem does
-    not also make every pin and link to it look broken.
+    not also make every pin and link to it look broken. Such a page's own tags, pins, worksheets and
+    links (`with_problems`) are checked too, so that every problem shows in one run.
     """
     out: list[Problem] = []
     sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith(f"/{INDEX}")} - set(NOT_SECTIONS)
@@ -184,23 +188,40 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[P
     for uri in sorted(all_sources & reserved):
         where = f"/{posixpath.dirname(uri.removesuffix('/' + INDEX))}/{BOOKLET}/".replace("//", "/")
         out.append(Problem(f"{shown_prefix}{uri}", "-", f"{where} is the address of the booklet the build makes (rename the file)"))
+
+    def references(uri: str, refs: Refs) -> None:
+        def bad(fieldname: str, message: str) -> None:
+            out.append(Problem(f"{shown_prefix}{uri}", fieldname, message))
+
+        for i, tag in enumerate(refs.tags if site.tags else ()):  # no tag list: reported once, above
+            if isinstance(tag, str) and tag not in site.tags:
+                bad(f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
+        for i, pin in enumerate(refs.related):
+            if not isinstance(pin, str):
+                continue
+            if pin not in all_sources:
+                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
+            elif pin == uri:
+                bad(f"related[{i}]", "a page cannot be related to itself (remove it)")
+        for i, slug in enumerate(refs.worksheets):
+            if isinstance(slug, str) and slug not in sheets:
+                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
+        for target in LINK.findall(refs.body):
+            if "://" in target:
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), target))
+            if resolved not in all_sources:
+                bad("body", f"links to {target!r}, which does not exist (fix the path; links are relative to this file)")
+
+    for uri, refs in sorted((with_problems or {}).items()):
+        references(uri, refs)
     for uri, page in sorted(site.pages.items()):
         shown, meta = f"{shown_prefix}{uri}", page.meta
 
         def bad(fieldname: str, message: str) -> None:
             out.append(Problem(shown, fieldname, message))
 
-        for i, tag in enumerate(meta.tags if site.tags else ()):  # no tag list: reported once, above
-            if tag not in site.tags:
-                bad(f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
-        for i, pin in enumerate(meta.related or []):
-            if pin not in all_sources:
-                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
-            elif pin == uri:
-                bad(f"related[{i}]", "a page cannot be related to itself (remove it)")
-        for i, slug in enumerate(meta.worksheets):
-            if slug not in sheets:
-                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
+        references(uri, Refs(meta.tags, meta.related or [], meta.worksheets, page.body))
         if page.kind == "worksheet" and meta.section not in sections:
             bad("section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
         if page.kind == "article" and meta.group:
@@ -209,12 +230,6 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str) -> list[P
             if meta.group not in allowed:
                 fix = f"use one of: {', '.join(allowed)}" if allowed else f"add `groups: [{meta.group}]` to {page.section}/{INDEX}"
                 bad("group", f"{meta.group!r} is not one of the section's groups ({_did_you_mean(meta.group, allowed)}{fix})")
-        for target in LINK.findall(page.body):
-            if "://" in target:
-                continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), target))
-            if resolved not in all_sources:
-                bad("body", f"links to {target!r}, which does not exist (fix the path; links are relative to this file)")
         key = meta.title.casefold()
         if key in titles:
             bad("title", f"{meta.title!r} is also the title of {shown_prefix}{titles[key]} (give each page its own title)")

@@ -33,6 +33,7 @@ class State:
     shown_prefix: str = "content/"  # how problems name files: the docs folder, from the project
     site: Site | None = None
     problems: list[Problem] = field(default_factory=list)  # shown in the browser by `serve`
+    setting_problems: list[Problem] = field(default_factory=list)  # mkdocs.yml's; `serve` runs on the defaults
     urgent_help: Markup = Markup("")  # the shared urgent-help box, rendered once
     site_name: str = ""  # mkdocs.yml site_name and site_url, for what a booklet prints on its cover
     site_url: str = ""
