@@ -25,7 +25,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
         "content/pacing/typo.md": article("Typo key", taggs=["pacing"]),
         "content/pacing/bad-date.md": article("Bad date").replace("reviewed: '2026-11-01'", "reviewed: 2026-13-45"),
         "content/pacing/bad-tag.md": article("Bad tag", tags=["pacing", "fatige"]),
-        "content/pacing/bad-link.md": article("Bad link", body="See [this](../consent/nowhere.md)."),
+        "content/pacing/bad-link.md": article("Bad link", body="See [this](../consent/nowhere.md) and [that](../consent/agreed-signal.md)."),
         "content/pacing/bad-pin.md": article("Bad pin", related=["consent/agreed-signal.md"]),
         "content/pacing/duplicate.md": article("Agreeing signals you both understand"),
         "content/pacing/long.md": article("Long description", description="word " * 40),
@@ -45,6 +45,8 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
         "content/pacing/bad-date.md: reviewed: '2026-13-45' is not a date (write it as YYYY-MM-DD",
         "content/pacing/bad-tag.md: tags[1]: 'fatige' is not in the tag list (did you mean 'fatigue'?",
         "content/pacing/bad-link.md: body: links to '../consent/nowhere.md', which does not exist",
+        "content/pacing/bad-link.md: body: links to '../consent/agreed-signal.md', which does not exist "
+        "(did you mean '../consent/agreed-signals.md'? fix the path",
         "content/pacing/bad-pin.md: related[0]: 'consent/agreed-signal.md' is not a page (did you mean 'consent/agreed-signals.md'?",
         "content/pacing/duplicate.md: title: 'Agreeing signals you both understand' is also the title of content/consent/agreed-signals.md",
         "content/pacing/long.md: description: is 199 characters, more than 160",
@@ -55,7 +57,7 @@ def test_every_problem_is_reported_in_one_run_without_a_traceback(tmp_path):
     ]
     for line in expected:
         assert line in out, line
-    assert "The guide has 15 content problems" in out
+    assert "The guide has 16 content problems" in out
 
 
 HOSTILE_TITLE = """Care <b onclick="alert(1)">now</b> & 'more' "quotes\""""

@@ -209,9 +209,12 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
         for target in LINK.findall(refs.body):
             if "://" in target:
                 continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), target))
+            here = posixpath.dirname(uri)
+            resolved = posixpath.normpath(posixpath.join(here, target))
             if resolved not in all_sources:
-                bad("body", f"links to {target!r}, which does not exist (fix the path; links are relative to this file)")
+                close = difflib.get_close_matches(resolved, list(all_sources), n=1, cutoff=0.6)
+                hint = f"did you mean {posixpath.relpath(close[0], here or '.')!r}? " if close else ""
+                bad("body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
 
     for uri, refs in sorted((with_problems or {}).items()):
         references(uri, refs)
