@@ -71,12 +71,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_dupl
 
 # MkDocs' own rule for where front matter ends (mkdocs/utils/meta.py, YAML_RE): a first line `---`,
 # the YAML, then a line `---` or `...`. The same rule here, so that the YAML checked is exactly what
-# MkDocs would read and the body exactly what it converts (see `body`).
+# MkDocs would read and the body exactly what it converts (see `without_front_matter`).
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
 def split(text: str) -> tuple[str, str] | None:
-    """(front-matter YAML, Markdown body) as MkDocs splits a page's text; None if it has no front matter."""
+    """(front-matter YAML, Markdown body) as MkDocs splits a page's text; None if it has no front matter.
+    A file may end right after its closing `---`: the rule needs a line end there, so one is added."""
+    text = text if text.endswith("\n") else text + "\n"
     m = FRONT_MATTER.match(text)
     return (m.group(1), text[m.end():].lstrip("\n")) if m else None
 
@@ -86,7 +88,7 @@ def without_front_matter(text: str) -> str | None:
     off: MkDocs would parse it again, 0.3 s at 1,000 articles and 1-2 s at 5,000 (BENCHMARKS.md).
     The blank first line tells MkDocs' own reader there is no front matter of either kind (YAML, or
     MultiMarkdown `key: value` lines), so it returns the same body it would have. None: none to take."""
-    parts = split(text if text.endswith("\n") else text + "\n")
+    parts = split(text)
     return "\n" + parts[1] if parts else None
 
 
@@ -170,8 +172,8 @@ def _refs(raw: dict, body: str, problems: list[Problem]) -> Refs:
 BOM = "\ufeff"
 
 
-def decode(raw: bytes | str, shown_path: str) -> tuple[str | None, list[Problem]]:
-    """A file's text, or the one problem that keeps it from being a page at all.
+def decode(raw: bytes | str, shown_path: str) -> tuple[tuple[str, str] | None, list[Problem]]:
+    """A file's front matter and body (`split`), or the one problem that keeps it from being a page at all.
 
     A UTF-8 byte-order mark is accepted everywhere (MkDocs reads files as utf-8-sig too).
     """
@@ -186,17 +188,18 @@ def decode(raw: bytes | str, shown_path: str) -> tuple[str | None, list[Problem]
         return None, [Problem(shown_path, "-", "is empty (start it with front matter between two `---` lines; `make new` writes one)")]
     if text.split("\n", 1)[0].rstrip() != "---":
         return None, [Problem(shown_path, "-", "has no front matter (the first line must be `---`, then the keys, then `---`)")]
-    if not FRONT_MATTER.match(text + "\n"):
+    parts = split(text)
+    if parts is None:
         return None, [Problem(shown_path, "-", "front matter is not closed (add a line `---` after the last key)")]
-    return text if text.endswith("\n") else text + "\n", []
+    return parts, []
 
 
 def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Loaded:
     """Parse and check one page's front matter; every problem is returned, none raised."""
-    text, problems = decode(raw, shown_path)
-    if text is None:
+    parts, problems = decode(raw, shown_path)
+    if parts is None:
         return Loaded(None, problems)
-    front, body = split(text)
+    front, body = parts
     try:
         raw = yaml.load(front, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:

@@ -48,8 +48,7 @@ TABLE = "<!-- guide: review table -->"  # replaced by `table()` once the page is
 def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date, locale: str = "en") -> str:
     """The report page, with TABLE where the table goes: as Markdown, or as raw HTML (which
     Python-Markdown parses too), a table of thousands of rows made it the slowest page of a build."""
-    overdue = [r for r in report if r["state"] == "overdue"]
-    soon = [r for r in report if r["state"] == "soon"]
+    overdue, soon = _due(report)
     recheck = sum(len(r["stale_sources"]) for r in report)
     lines = [
         "---",
@@ -63,7 +62,7 @@ def to_markdown(report: list[dict], years: int, soon_days: int, today: dt.date, 
         f"Built on {long(today, locale)}. Every page is reviewed at least every {years} years; "
         f"'soon' means due within {soon_days} days. [Download as CSV]({CSV_NAME}).",
         "",
-        f"**{len(overdue)} overdue · {len(soon)} due soon · {len(report)} reviewed pages in all · "
+        f"**{overdue} overdue · {soon} due soon · {len(report)} reviewed pages in all · "
         f"{recheck} source{'s' if recheck != 1 else ''} checked more than {years} years ago.**",
         "",
         TABLE,
@@ -88,12 +87,16 @@ def table(report: list[dict], url: str) -> str:
 
 def summary(report: list[dict]) -> str:
     """One line for the build log when pages are overdue or soon due; empty when none are."""
-    overdue = sum(r["state"] == "overdue" for r in report)
-    soon = sum(r["state"] == "soon" for r in report)
+    overdue, soon = _due(report)
     if not overdue and not soon:
         return ""
     return (f"Review: {overdue} page{'s' if overdue != 1 else ''} overdue, {soon} due soon; the list is on "
             f"/{REPORT_URI.removesuffix('.md')}/ and in {CSV_NAME} (STRICT_REVIEW=1 make build stops on overdue pages)")
+
+
+def _due(report: list[dict]) -> tuple[int, int]:
+    """How many pages are overdue, and how many due soon."""
+    return sum(r["state"] == "overdue" for r in report), sum(r["state"] == "soon" for r in report)
 
 
 def overdue_problems(report: list[dict], shown_prefix: str) -> list[Problem]:

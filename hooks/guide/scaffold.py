@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .dates import today
-from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, split
+from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load
 
 ARTICLE = """---
 title: {title}
@@ -89,7 +89,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     # A section whose cards sit under headings (`groups:` on its index.md): say which ones there are,
     # or the new page's card lands under "More in this section" without a word.
     groups = _groups(folder / INDEX) if kind == "article" else []
-    group = (f"# group: the heading your card sits under on the section page, one of: {', '.join(map(str, groups))}\n"
+    group = (f"# group: the heading your card sits under on the section page, one of: {', '.join(groups)}\n"
              if groups else "")
     # Double-quoted, so any text is valid YAML; letters as typed (not \xF6), on one line however long.
     quoted_title = yaml.safe_dump(title, default_style='"', allow_unicode=True, width=float("inf")).strip()
@@ -97,15 +97,11 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     return target
 
 
-def _groups(landing: Path) -> list:
-    """The `groups:` a section's index.md lists; none if it lists none or cannot be read (the build says why)."""
-    parts = split(landing.read_text(encoding="utf-8"))
-    try:
-        meta = yaml.safe_load(parts[0]) if parts else None
-    except yaml.YAMLError:
-        return []
-    groups = meta.get("groups") if isinstance(meta, dict) else None
-    return groups if isinstance(groups, list) else []
+def _groups(landing: Path) -> list[str]:
+    """The `groups:` a section's index.md lists, read as the build reads it; none if the page has a
+    problem (the build says which)."""
+    page = load(f"{landing.parent.name}/{INDEX}", landing.read_bytes(), str(landing)).page
+    return page.meta.groups if page else []
 
 
 def main(argv: list[str]) -> int:

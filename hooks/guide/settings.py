@@ -35,17 +35,20 @@ class GuideSettings(base.Config):
 def check(extra: dict, config_file: str | None) -> tuple[GuideSettings, list[Problem]]:
     """The settings, and what is wrong with them; with any problem, the defaults instead, so that
     `make serve` can keep serving and show the problem on the pages (a build stops: see `read`)."""
+    settings, found = _validated(dict(extra.get("guide") or {}), config_file)
+    problems = [Problem("mkdocs.yml", f"extra.guide.{name}", f"{err} (fix it in mkdocs.yml; hooks/guide/settings.py "
+                        "lists each setting, its type and its default)") for name, err in found]
+    if problems:
+        settings, _ = _validated({}, config_file)
+    return settings, problems
+
+
+def _validated(data: dict, config_file: str | None) -> tuple[GuideSettings, list[tuple[str, Exception]]]:
     settings = GuideSettings(config_file_path=config_file)
-    settings.load_dict(dict(extra.get("guide") or {}))
+    settings.load_dict(data)
     errors, warnings = settings.validate()
     # An unknown key is only a warning to MkDocs; for us it is a typo that silently does nothing.
-    problems = [Problem("mkdocs.yml", f"extra.guide.{name}", f"{err} (fix it in mkdocs.yml; hooks/guide/settings.py "
-                        "lists each setting, its type and its default)") for name, err in errors + warnings]
-    if problems:
-        settings = GuideSettings(config_file_path=config_file)
-        settings.load_dict({})
-        settings.validate()
-    return settings, problems
+    return settings, errors + warnings
 
 
 def read(extra: dict, config_file: str | None) -> GuideSettings:

@@ -180,6 +180,10 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
     links (`with_problems`) are checked too, so that every problem shows in one run.
     """
     out: list[Problem] = []
+
+    def bad(uri: str, fieldname: str, message: str) -> None:
+        out.append(Problem(f"{shown_prefix}{uri}", fieldname, message))
+
     sections = {uri.split("/")[0] for uri in all_sources if uri.count("/") == 1 and uri.endswith(f"/{INDEX}")} - set(NOT_SECTIONS)
     sheets = sorted(uri[len(WORKSHEETS) + 1:-3] for uri in all_sources if uri.startswith(f"{WORKSHEETS}/") and uri != f"{WORKSHEETS}/{INDEX}")
     titles: dict[str, str] = {}
@@ -187,55 +191,48 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
     reserved = {f"{BOOKLET}.md", f"{BOOKLET}/{INDEX}"} | {f"{s}/{BOOKLET}{end}" for s in sections for end in (".md", f"/{INDEX}")}
     for uri in sorted(all_sources & reserved):
         where = f"/{posixpath.dirname(uri.removesuffix('/' + INDEX))}/{BOOKLET}/".replace("//", "/")
-        out.append(Problem(f"{shown_prefix}{uri}", "-", f"{where} is the address of the booklet the build makes (rename the file)"))
+        bad(uri, "-", f"{where} is the address of the booklet the build makes (rename the file)")
 
     def references(uri: str, refs: Refs) -> None:
-        def bad(fieldname: str, message: str) -> None:
-            out.append(Problem(f"{shown_prefix}{uri}", fieldname, message))
-
         for i, tag in enumerate(refs.tags if site.tags else ()):  # no tag list: reported once, above
             if isinstance(tag, str) and tag not in site.tags:
-                bad(f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
+                bad(uri, f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
         for i, pin in enumerate(refs.related):
             if not isinstance(pin, str):
                 continue
             if pin not in all_sources:
-                bad(f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
+                bad(uri, f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
             elif pin == uri:
-                bad(f"related[{i}]", "a page cannot be related to itself (remove it)")
+                bad(uri, f"related[{i}]", "a page cannot be related to itself (remove it)")
         for i, slug in enumerate(refs.worksheets):
             if isinstance(slug, str) and slug not in sheets:
-                bad(f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
+                bad(uri, f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
+        here = posixpath.dirname(uri)
         for target in LINK.findall(refs.body):
             if "://" in target:
                 continue
-            here = posixpath.dirname(uri)
             resolved = posixpath.normpath(posixpath.join(here, target))
             if resolved not in all_sources:
                 close = difflib.get_close_matches(resolved, list(all_sources), n=1, cutoff=0.6)
                 hint = f"did you mean {posixpath.relpath(close[0], here or '.')!r}? " if close else ""
-                bad("body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
+                bad(uri, "body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
 
     for uri, refs in sorted((with_problems or {}).items()):
         references(uri, refs)
     for uri, page in sorted(site.pages.items()):
-        shown, meta = f"{shown_prefix}{uri}", page.meta
-
-        def bad(fieldname: str, message: str) -> None:
-            out.append(Problem(shown, fieldname, message))
-
+        meta = page.meta
         references(uri, Refs(meta.tags, meta.related or [], meta.worksheets, page.body))
         if page.kind == "worksheet" and meta.section not in sections:
-            bad("section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
+            bad(uri, "section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
         if page.kind == "article" and meta.group:
             landing = site.sections.get(page.section or "")
             allowed = landing.meta.groups if landing else []
             if meta.group not in allowed:
                 fix = f"use one of: {', '.join(allowed)}" if allowed else f"add `groups: [{meta.group}]` to {page.section}/{INDEX}"
-                bad("group", f"{meta.group!r} is not one of the section's groups ({_did_you_mean(meta.group, allowed)}{fix})")
+                bad(uri, "group", f"{meta.group!r} is not one of the section's groups ({_did_you_mean(meta.group, allowed)}{fix})")
         key = meta.title.casefold()
         if key in titles:
-            bad("title", f"{meta.title!r} is also the title of {shown_prefix}{titles[key]} (give each page its own title)")
+            bad(uri, "title", f"{meta.title!r} is also the title of {shown_prefix}{titles[key]} (give each page its own title)")
         else:
             titles[key] = uri
     return out
