@@ -19,6 +19,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,8 +58,10 @@ whose why will with within without would yet you your yours yourself yourselves
 _SPLIT = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
 
 
-@dataclass(frozen=True)
-class Doc:
+# Doc and Suggestion are named tuples, not frozen dataclasses: a frozen dataclass sets each field
+# through object.__setattr__; at 5,000 pages (5,000 Docs, 25,000 Suggestions) the step's best CPU
+# time went from 0.85-0.90 s to 0.81-0.84 s with named tuples.
+class Doc(NamedTuple):
     key: str  # src_uri
     title: str
     description: str
@@ -78,8 +81,7 @@ class Weights:
     text: float = 6.0
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     key: str
     score: float
     pinned: bool = False
@@ -302,7 +304,7 @@ def _rank(docs: list[Doc], weights: Weights, count: int, min_score: float) -> Ra
             j = jj[at]
             if docs[j].key in chosen:
                 continue
-            shared = tuple(t for t in topics[i] if t in topic_sets[j])
-            ranked.append(Suggestion(docs[j].key, scores[at], shared_tags=shared, same_section=same[at]))
+            shared = tuple(filter(topic_sets[j].__contains__, topics[i]))
+            ranked.append(Suggestion(docs[j].key, scores[at], False, shared, same[at]))
         out.lists[d.key] = pinned + ranked
     return out
