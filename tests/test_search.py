@@ -65,6 +65,10 @@ def test_index_site_indexes_marked_pages_only(tmp_path):
     stats = guide.search.index_site(tmp_path)
     assert stats.pages == 1
     assert [r["url"] for r in pagefind_records(tmp_path)] == ["/a/"]
+    # Pagefind's own search interfaces are never loaded (assets/search.js is ours): not deployed.
+    bundle = {p.name for p in (tmp_path / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"} <= bundle
+    assert bundle.isdisjoint(guide.search.UNUSED) and not [n for n in bundle if "-ui." in n], sorted(bundle)
 
 
 def test_index_site_refuses_a_site_with_no_marked_page(tmp_path):
@@ -260,10 +264,13 @@ def test_a_hostile_highlight_parameter_is_only_text(visit):
 def test_nothing_of_search_loads_before_the_reader_types(visit):
     v = visit()
     page = v.open("consent/agreed-signals/")
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
     page.get_by_role("button", name="Search").click()
     page.wait_for_timeout(300)
     assert [u for u in v.requests if "/pagefind/" in u] == []
     search(page, "pillows")
+    assert failed == []  # everything search loads is in the bundle
     fetched = [u for u in v.requests if "/pagefind/" in u]
     assert any(u.endswith("/pagefind/pagefind.js") for u in fetched) and any(".pf_index" in u for u in fetched)
     assert v.foreign_requests() == []

@@ -38,6 +38,11 @@ COMMON_SHARE = 0.5
 COMMON_PAGES = 500
 COMMON_SAMPLE = 300  # pages read to estimate how common a word is (±3% at 50%): bounded build cost
 COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pagefind.js
+# Pagefind always writes its own search interfaces (and a script that highlights words on the page
+# opened). The guide has its own (overrides/assets/search.js, which marks the words itself): these
+# are never loaded, and would only be deployed: 420 KB, 600 KB with their compressed copies.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 # Front-matter keywords are readers' own words for what a page is about: they count for a lot.
 # Pagefind weighs text on a quadratic scale (1 = body text, 7 = the h1, 10 at most); 5 is ~25x body text.
@@ -122,6 +127,8 @@ def index_site(site_dir: Path, language: str = "en") -> IndexStats:
         raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
     found = re.search(r"Indexed (\d+) pages?", output)
     pages = int(found.group(1)) if found else 0
+    for name in UNUSED:
+        (site_dir / "pagefind" / name).unlink(missing_ok=True)
     texts = [r["content"] for r in records(site_dir / "pagefind", COMMON_SAMPLE)]
     common = common_words(texts, pages)
     (site_dir / "pagefind" / COMMON_FILE).write_text(json.dumps({"words": common}), encoding="utf-8")
