@@ -316,9 +316,24 @@ def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
 
 def test_tag_list_problems_are_clear(tmp_path):
     bad = tmp_path / "tags.yml"
-    bad.write_text("pacing: [not, a, string]\n")
+    bad.write_text("- pacing\n- rest\n")
     assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
         "tags.yml: -: must map each tag to a one-line meaning (one `tag: meaning` per line)"]
+    # Each tag at fault is named, and the others stay usable.
+    bad.write_text("pacing: [not, a, string]\nrest:\nSleep Well: Sleep\nmood: Feelings\n")
+    tags, problems = site_mod.load_tags(bad, "tags.yml")
+    assert [str(p) for p in problems] == [
+        "tags.yml: pacing: needs a one-line meaning after the colon, as plain text (one `tag: meaning` per line)",
+        "tags.yml: rest: needs a one-line meaning after the colon, as plain text (one `tag: meaning` per line)",
+        "tags.yml: Sleep Well: is not a tag pages can use: lower-case letters, digits and hyphens (e.g. `sleep-and-rest`)"]
+    assert tags["mood"] == "Feelings" and "pacing" in tags
+    # A tag listed twice would silently lose one meaning: refused, with the line.
+    bad.write_text("# Tags\npacing: Pacing\nrest: Rest\npacing: Energy\n")
+    assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
+        "tags.yml: -: is not valid YAML at line 4, column 1: the key 'pacing' appears twice (keep one) "
+        "(check quotes, colons and indentation; quote text that contains ': ')"]
+    bad.write_text("pacing: Pacing\nrest: [oops\n")
+    assert "is not valid YAML at line 3" in str(site_mod.load_tags(bad, "tags.yml")[1][0])
     assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
     bad.write_bytes(b"pacing: caf\xe9\n")
     assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])

@@ -201,9 +201,9 @@ def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Load
         return Loaded(None, problems)
     front, body = parts
     try:
-        raw = yaml.load(front, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        raw = parse_yaml(front)
     except yaml.YAMLError as e:
-        return Loaded(None, [Problem(shown_path, "front matter", _yaml_message(e))])
+        return Loaded(None, [Problem(shown_path, "front matter", yaml_message(e))])
     if not isinstance(raw, dict):
         return Loaded(None, [Problem(shown_path, "front matter", "must be `key: value` lines (see the README's front-matter reference)")])
     kind = kind_of(src_uri)
@@ -242,17 +242,22 @@ def _kind_name(kind: str) -> str:
     return {"home": "the home page", "section": "a section page", "about": "an about page"}.get(kind, f"every {kind}")
 
 
-def _yaml_message(e: yaml.YAMLError) -> str:
+def parse_yaml(text: str):
+    """YAML as the guide reads it: a key given twice is refused, and dates stay text."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def yaml_message(e: yaml.YAMLError, first_line: int = 2) -> str:
+    """Why YAML did not parse, with the file's line: front matter starts on the file's line 2 (after
+    the opening '---'), a whole YAML file such as tags.yml on line 1."""
     mark = getattr(e, "problem_mark", None)
-    # The front-matter text starts on the line after the opening '---' (the file's line 1), so
-    # YAML's 0-based line n is the file's line n + 2.
-    where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+    where = f" at line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
     what = getattr(e, "problem", None) or str(e).splitlines()[0]
     if "\t" in what or "cannot start any token" in what:
         what += " (a tab? indent with spaces)"
     context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
     if context and cmark:
-        what += f", {context} at line {cmark.line + 2}"
+        what += f", {context} at line {cmark.line + first_line}"
     return f"is not valid YAML{where}: {what} (check quotes, colons and indentation; quote text that contains ': ')"
 
 

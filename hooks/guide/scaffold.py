@@ -11,6 +11,7 @@ import yaml
 
 from .dates import today
 from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load
+from .site import load_tags
 
 ARTICLE = """---
 title: {title}
@@ -83,7 +84,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     target = folder / f"{slug}.md"
     if target.exists():
         raise ValueError(f"{target} already exists (choose another title)")
-    tags = yaml.safe_load(tags_file.read_text()) or {}
+    tags, _ = load_tags(tags_file, str(tags_file))  # a problem there is the build's to report
     tag = section if section in tags else next(iter(tags), section)
     template = WORKSHEET if kind == "worksheet" else ARTICLE
     # A section whose cards sit under headings (`groups:` on its index.md): say which ones there are,

@@ -20,7 +20,8 @@ DESCRIPTION_MAX = 160  # longer descriptions are cut off in search results and l
 TITLE_MAX = 90
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
 
 
 class _Strict(BaseModel):

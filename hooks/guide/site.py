@@ -11,8 +11,9 @@ from typing import Callable
 
 import yaml
 
-from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, Refs, load
+from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, Refs, load, parse_yaml, yaml_message
 from .problems import Problem
+from .schema import SLUG
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -109,17 +110,23 @@ def section_order(nav: list) -> tuple[str, ...]:
 
 
 def load_tags(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
+    how = "one `tag: meaning` per line"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        return {}, [Problem(shown, "-", "the tag list is missing (create it with one `tag: meaning` per line)")]
+        return {}, [Problem(shown, "-", f"the tag list is missing (create it with {how})")]
     except UnicodeDecodeError:
         return {}, [Problem(shown, "-", "is not UTF-8 text (save the file as UTF-8 in your editor)")]
-    except yaml.YAMLError as e:
-        return {}, [Problem(shown, "-", f"is not valid YAML: {getattr(e, 'problem', e)} (one `tag: meaning` per line)")]
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        return {}, [Problem(shown, "-", "must map each tag to a one-line meaning (one `tag: meaning` per line)")]
-    return {str(k): v for k, v in data.items()}, []
+    except yaml.YAMLError as e:  # a tag listed twice too: one of its two meanings would be lost
+        return {}, [Problem(shown, "-", yaml_message(e, first_line=1))]
+    if not isinstance(data, dict):
+        return {}, [Problem(shown, "-", f"must map each tag to a one-line meaning ({how})")]
+    problems = [Problem(shown, str(tag), f"needs a one-line meaning after the colon, as plain text ({how})")
+                for tag, meaning in data.items() if not isinstance(meaning, str) or not meaning.strip()]
+    problems += [Problem(shown, str(tag), "is not a tag pages can use: lower-case letters, digits and hyphens "
+                         "(e.g. `sleep-and-rest`)") for tag in data if not re.match(SLUG, str(tag))]
+    # Every tag stays listed, so pages using one with a problem are not also told it is missing.
+    return {str(k): v if isinstance(v, str) else "" for k, v in data.items()}, problems
 
 
 # `serve` only: each file's last parse, so that a rebuild parses only the files that changed.
