@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
+import re
 
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, article, copy_project, mkdocs
+from sitebuild import ROOT, Build, article, copy_project, mkdocs
 
 
 def built_pages(site):
@@ -233,3 +235,53 @@ def test_each_article_sidebar_opens_its_own_section_and_links_resolve(site):
         assert ids and ids == opened(path.parent.parent / "index.html")[1], path
         for a in sidebar.select("a[href]"):
             assert ((path.parent / a["href"]).resolve() / "index.html").is_file(), (path, a["href"])
+
+
+# ---- hooks/parallel.py: the second half of the pages converted in a second process ---------------
+
+two_cores = len(os.sched_getaffinity(0)) >= 2 if hasattr(os, "sched_getaffinity") else False
+
+
+def test_converting_half_the_pages_in_a_second_process_changes_no_page(tmp_path, site):
+    """The session's site is built as `make build` builds it; here every page is converted in one process."""
+    assert_same_pages(site, mkdocs(copy_project(tmp_path), tmp_path / "site", extra_env={"GUIDE_PARALLEL": "0"}))
+    if two_cores:  # the session's site did use the second process, for half of the pages
+        verbose = mkdocs(copy_project(tmp_path / "v"), tmp_path / "v/site", "-v")
+        taken = re.search(r"Parallel: (\d+) of (\d+) pages converted by the second process", verbose.output)
+        assert taken and int(taken[1]) == int(taken[2]) >= 40, verbose.output[-2000:]
+
+
+def test_what_mkdocs_says_while_converting_in_the_second_process_still_counts(tmp_path):
+    """A link MkDocs warns about, on a page of either half, still stops a strict build; a link to a
+    heading that is there, on a page of the other half, does not."""
+    pages = {
+        "content/body-and-health/aa-links.md": article("Links in the first half", body=(
+            "See [home](/consent/), [a heading](../rituals/breathing-together.md#why-breathing-helps) and "
+            "[no heading](../rituals/breathing-together.md#no-such-heading).\n")),
+        "content/rituals/zz-links.md": article("Links in the second half", body=(
+            "See [home](/pacing/), [a heading](../body-and-health/body-image.md#changes-you-can-see) and "
+            "[no heading](../body-and-health/body-image.md#no-such-heading).\n")),
+    }
+    said = {}
+    for parallel in "01":
+        build = mkdocs(copy_project(tmp_path / parallel, pages), tmp_path / parallel / "site", extra_env={"GUIDE_PARALLEL": parallel})
+        assert build.returncode != 0 and "Traceback" not in build.output
+        said[parallel] = sorted(line for line in build.output.splitlines() if line.startswith("WARNING"))
+    assert said["1"] == said["0"]
+    warned = "\n".join(said["1"])
+    for page, link in [("body-and-health/aa-links.md", "/consent/"), ("rituals/zz-links.md", "/pacing/")]:
+        assert f"'{page}' contains an absolute link '{link}'" in warned
+    assert warned.count("does not contain an anchor '#no-such-heading'") == 2
+    assert "#why-breathing-helps" not in warned and "#changes-you-can-see" not in warned
+
+
+@pytest.mark.skipif(not two_cores, reason="one core: pages are never converted in a second process")
+def test_a_second_process_that_dies_leaves_every_page_to_the_first(tmp_path, site):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(copy_project(tmp_path)), site_dir=str(tmp_path / "site"))
+    hook = next(module for name, module in config.plugins.items() if name.endswith("parallel.py"))
+    hook._convert = lambda *args: os._exit(1)  # the child dies before it converts a page
+    build(config)
+    assert_same_pages(site, Build(0, "", tmp_path / "site"))
