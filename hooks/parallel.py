@@ -1,17 +1,26 @@
-"""Speed: `mkdocs build` converts the second half of the pages' Markdown in a second process.
+"""Speed: `mkdocs build` hands half of the pages to a second process, twice.
 
-Converting Markdown to HTML is a third of a build (BENCHMARKS.md, *Where the time and memory go*),
-and MkDocs does it one page after another on one core. After `on_nav`, when every page exists,
-this hook forks the build: the child reads and converts the second half of the pages, exactly as
-MkDocs would (the `pre_page` and `page_markdown` events, then `Page.render`), and writes what
-`render` leaves on each page into a temporary file. Meanwhile the parent converts the first half.
-When the parent reaches a page of the second half, it still runs every event itself; only
-`Page.render` takes the child's result instead, and only when the Markdown it would convert is
-exactly the Markdown the child converted. Anything else (a page the child failed on, a child that
-died, different Markdown) is converted here as usual, so the site is the same either way; the
-child's log lines from `render` (e.g. a link MkDocs cannot resolve) are logged here, in the
-parent, so `--strict` counts them. `tests/test_build.py` checks every page is byte for byte the
-same with and without this hook.
+MkDocs works page after page on one core: first it converts every page's Markdown, then it renders
+every page's template; each is about a third of a build (BENCHMARKS.md, *Where the time and memory
+go*). This hook forks the build at the start of each stage, and the child does the second half of
+the pages while the parent does the first. docs/DESIGN.md (*Speed*) has the measurements.
+
+1. Markdown (from `on_nav`, when every page exists). The child reads and converts its pages as
+   MkDocs would (the `pre_page` and `page_markdown` events, then MkDocs' own `Page.render`) and
+   writes what `render` leaves on each page into an unnamed temporary file. The parent still runs
+   every event for every page itself; only `Page.render` takes the child's result, and only when
+   the Markdown it would convert is exactly the Markdown the child converted.
+2. Pages (from `on_env`, when every page is converted). The child renders its pages' templates
+   and writes their files as MkDocs would (`_build_page`, the `page_context` and `post_page`
+   events included); the parent leaves those pages out, renders the rest and, in `on_post_build`
+   before any other hook reads the site, waits for the child. Generated pages (the booklets, the
+   review report) stay in the parent, whose later hooks read what their events left.
+
+Whatever the child does not finish (a page it failed on, a child that died) the parent does itself,
+so the site is the same either way, and an error is reported by the parent as MkDocs reports it.
+The child prints nothing; its log lines for the pages it did are logged by the parent, where
+`--strict` counts them. `tests/test_build.py` checks every page is byte for byte the same with and
+without this hook, and that warnings still count.
 
 Not in `serve` (a fork beside its server threads is unsafe, and a rebuild renders only a few pages,
 hooks/preview.py), and not on one core. `GUIDE_PARALLEL=0` turns it off (to compare, or to rule it
@@ -25,39 +34,78 @@ import os
 import pickle
 import sys
 import tempfile
+from typing import Callable
 
+import mkdocs.commands.build
 import mkdocs.structure.pages
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
-_render = mkdocs.structure.pages.Page.render  # MkDocs' own
-_job: _Child | None = None
+# MkDocs' own, put back after every build.
+_render = mkdocs.structure.pages.Page.render
+_build_page = mkdocs.commands.build._build_page
+_markdown: _Fork | None = None
+_pages: _Fork | None = None
+_nav: Navigation | None = None
 
 
 def on_config(config: MkDocsConfig) -> None:
-    _stop()  # a build that failed before reading the child's results
+    _stop()  # a build that failed before it read a child's results
+
+
+def _wanted(config: MkDocsConfig) -> bool:
+    # Linux only: macOS's system libraries are not safe to use in a forked child; Windows cannot fork.
+    return (os.environ.get("GUIDE_PARALLEL") != "0" and not config[KEY].serving and sys.platform.startswith("linux")
+            and len(os.sched_getaffinity(0)) >= 2)
 
 
 @event_priority(-200)  # after every other `nav` hook: the child starts from the site as the build has it
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    global _job
-    # Linux only: macOS's system libraries are not safe to use in a forked child, Windows cannot fork.
-    if (os.environ.get("GUIDE_PARALLEL") == "0" or config[KEY].serving or not sys.platform.startswith("linux")
-            or len(os.sched_getaffinity(0)) < 2):
-        return nav
-    pages = [f.page for f in files.documentation_pages() if f.page is not None]
-    _job = _Child(pages[len(pages) // 2:], config, files)
-    mkdocs.structure.pages.Page.render = _render_or_take
+    global _markdown, _nav
+    _nav = nav
+    if _wanted(config):
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        _markdown = _Fork(pages[len(pages) // 2:], lambda out: _convert(pages[len(pages) // 2:], config, files, out))
+        mkdocs.structure.pages.Page.render = _render_or_take
     return nav
 
 
+@event_priority(-200)  # after every other `env` hook (the tags plugin lists its pages in its own)
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    global _pages
+    _take_render_back()
+    if _wanted(config) and _nav is not None:
+        docs = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what MkDocs' build loop renders
+        # Pages MkDocs converted (`--dirty` skips some), and not generated: the booklets and the
+        # review report keep their events in the parent, where later hooks read them.
+        pages = [f.page for f in docs if f.page is not None and f.page.content is not None and f.generated_by is None]
+        mine = pages[len(pages) // 2:]
+        _pages = _Fork(mine, lambda out: _build(mine, config, docs, _nav, env, out))
+        _pages.context = (docs, _nav, env)
+        mkdocs.commands.build._build_page = _build_or_skip
+    return env
+
+
+@event_priority(200)  # before every other `post_build` hook: the booklets and the search index read the pages
 def on_post_build(*, config: MkDocsConfig) -> None:
+    global _pages
+    mkdocs.commands.build._build_page = _build_page
+    if _pages is not None:
+        done = _pages.collect()
+        docs, nav, env = _pages.context
+        for page in _pages.pages:
+            records = done.get(page.file.src_uri)
+            if records is None:  # the child did not write it: the parent does, as MkDocs would have
+                _build_page(page, config, docs, nav, env, excluded=page.file.inclusion.is_excluded())
+            else:
+                _log(records)
+        log.debug(f"Parallel: {len(done)} of {len(_pages.pages)} pages written by the second process")
     _stop()
 
 
@@ -65,22 +113,44 @@ def on_build_error(*, error: Exception) -> None:
     _stop()
 
 
-def _stop() -> None:
-    global _job
+def _take_render_back() -> None:
+    global _markdown
     mkdocs.structure.pages.Page.render = _render
-    if _job is not None:
-        log.debug(f"Parallel: {_job.taken} of {len(_job.uris)} pages converted by the second process")
-        _job.stop()
-        _job = None
+    if _markdown is not None:
+        log.debug(f"Parallel: {_markdown.taken} of {len(_markdown.pages)} pages converted by the second process")
+        _markdown.stop()
+        _markdown = None
+
+
+def _stop() -> None:
+    global _pages, _nav
+    _take_render_back()
+    mkdocs.commands.build._build_page = _build_page
+    if _pages is not None:
+        _pages.stop()
+        _pages = None
+    _nav = None
 
 
 def _render_or_take(page: mkdocs.structure.pages.Page, config: MkDocsConfig, files: Files) -> None:
-    done = _job.result(page) if _job is not None else None
-    if done is None:
+    mine = _markdown is not None and page.file.src_uri in _markdown.uris
+    done = _markdown.collect().pop(page.file.src_uri, None) if mine else None
+    if done is None or done[0] != _digest(page.markdown):
         return _render(page, config, files)
-    page.content, page.toc, page._title_from_render, page.present_anchor_ids, links, records = done
+    _markdown.taken += 1
+    page.content, page.toc, page._title_from_render, page.present_anchor_ids, links, records = done[1:]
     if links is not None:
         page.links_to_anchors = {files.get_file_from_path(uri): v for uri, v in links.items()}
+    _log(records)
+
+
+def _build_or_skip(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+    if _pages is not None and page.file.src_uri in _pages.uris:
+        return  # the child writes it; on_post_build checks that it did
+    _build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+
+def _log(records: list[logging.LogRecord]) -> None:
     for record in records:
         logging.getLogger(record.name).handle(record)
 
@@ -90,8 +160,7 @@ def _digest(markdown: str) -> bytes:
 
 
 class _Capture(logging.Handler):
-    """The child's log: kept while a page renders (to be logged by the parent), dropped otherwise
-    (the parent logs its own events' lines itself)."""
+    """The child's log: kept while it works on a page (for the parent to log), dropped otherwise."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -102,46 +171,51 @@ class _Capture(logging.Handler):
             record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
             self.records.append(record)
 
+    def install(self) -> _Capture:
+        for name in list(logging.root.manager.loggerDict):
+            # Nothing printed twice (the parent prints every line of its own run), and every line
+            # reaches the capture: MkDocs' own logger does not pass its lines on by default.
+            logger = logging.getLogger(name)
+            logger.handlers, logger.propagate = [], True
+        logging.root.handlers = [self]
+        return self
 
-class _Child:
-    def __init__(self, pages: list, config: MkDocsConfig, files: Files) -> None:
+
+class _Fork:
+    """A forked child that runs `work(out)`, which writes a (src_uri, result) pair per page with pickle."""
+
+    def __init__(self, pages: list, work: Callable) -> None:
+        self.pages = pages
         self.uris = {p.file.src_uri for p in pages}
-        self.results: dict | None = None
         self.taken = 0
+        self.context: tuple = ()
+        self.results: dict | None = None
         self.out = tempfile.TemporaryFile()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into MkDocs
             code = 1
             try:
-                _convert(pages, config, files, self.out)
+                work(self.out)
+                self.out.flush()
                 code = 0
             finally:
                 os._exit(code)
 
-    def result(self, page) -> tuple | None:
-        if page.file.src_uri not in self.uris:
-            return None
+    def collect(self) -> dict:
+        """Every result the child wrote (waiting for it once); none for a page it did not finish."""
         if self.results is None:
-            self.results = self._collect()
-        done = self.results.pop(page.file.src_uri, None)
-        if done is None or done[0] != _digest(page.markdown):
-            return None
-        self.taken += 1
-        return done[1:]
-
-    def _collect(self) -> dict:
-        os.waitpid(self.pid, 0)
-        self.pid = 0
-        results: dict = {}
-        self.out.seek(0)
-        try:
-            while True:
-                uri, *done = pickle.load(self.out)
-                results[uri] = done
-        except Exception:  # the end, or a child that died mid-write: the pages it left are converted here
-            pass
-        self.out.close()
-        return results
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+            self.results = {}
+            self.out.seek(0)
+            try:
+                while True:
+                    uri, done = pickle.load(self.out)
+                    self.results[uri] = done
+            except Exception:  # the end, or a child that died mid-write: the pages it left are the parent's
+                pass
+            self.out.close()
+        return self.results
 
     def stop(self) -> None:
         if self.pid:
@@ -156,13 +230,7 @@ class _Child:
 
 def _convert(pages: list, config: MkDocsConfig, files: Files, out) -> None:
     """In the child: what MkDocs' `_populate_page` does up to `render`, page by page."""
-    capture = _Capture()
-    for name in list(logging.root.manager.loggerDict):
-        # Nothing printed twice (the parent prints every line of its own run), and every line of a
-        # render reaches the capture: MkDocs' own logger does not pass its lines on by default.
-        logger = logging.getLogger(name)
-        logger.handlers, logger.propagate = [], True
-    logging.root.handlers = [capture]
+    capture = _Capture().install()
     for page in pages:
         try:
             config._current_page = page
@@ -173,11 +241,24 @@ def _convert(pages: list, config: MkDocsConfig, files: Files, out) -> None:
             _render(page, config, files)
             links = ({f.src_uri: v for f, v in page.links_to_anchors.items()}
                      if page.links_to_anchors is not None else None)
-            done = (page.file.src_uri, _digest(page.markdown), page.content, page.toc, page._title_from_render,
-                    page.present_anchor_ids, links, capture.records)
-            pickle.dump(done, out, pickle.HIGHEST_PROTOCOL)
+            done = (_digest(page.markdown), page.content, page.toc, page._title_from_render, page.present_anchor_ids,
+                    links, capture.records)
+            pickle.dump((page.file.src_uri, done), out, pickle.HIGHEST_PROTOCOL)
         except Exception:  # the parent converts this page itself, and reports what is wrong with it
             pass
         finally:
             capture.records = None
-    out.flush()
+
+
+def _build(pages: list, config: MkDocsConfig, docs, nav: Navigation, env, out) -> None:
+    """In the child: MkDocs' own `_build_page` for each page; its log lines go to the parent."""
+    capture = _Capture().install()
+    for page in pages:
+        capture.records = []
+        try:
+            _build_page(page, config, docs, nav, env, excluded=page.file.inclusion.is_excluded())
+        except Exception:  # the parent builds this page again, and reports what is wrong with it
+            continue
+        finally:
+            records, capture.records = capture.records, None
+        pickle.dump((page.file.src_uri, records), out, pickle.HIGHEST_PROTOCOL)
