@@ -34,6 +34,7 @@ import os
 import pickle
 import sys
 import tempfile
+from pathlib import Path
 from typing import Callable
 
 import mkdocs.commands.build
@@ -76,11 +77,24 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     return nav
 
 
+# Plugins known to keep nothing from a page's `page_context` and `post_page` events for later
+# (those events of the pages the child writes happen in the child only). With any other plugin or
+# hook in mkdocs.yml (MkDocs' search plugin, say, gathers every page in `post_page` for its index),
+# every page is rendered here, as MkDocs renders it. Markdown is safe whatever the plugins: the
+# parent runs every event of that stage itself.
+KNOWN_PLUGINS = frozenset({"material/tags", "tags"})
+HOOKS = Path(__file__).resolve().parent
+
+
+def _known(config: MkDocsConfig, name: str) -> bool:
+    return name in KNOWN_PLUGINS or (Path(config.config_file_path).parent / name).resolve().parent == HOOKS
+
+
 @event_priority(-200)  # after every other `env` hook (the tags plugin lists its pages in its own)
 def on_env(env, *, config: MkDocsConfig, files: Files):
     global _pages
     _take_render_back()
-    if _wanted(config) and _nav is not None:
+    if _wanted(config) and _nav is not None and all(_known(config, name) for name in config.plugins):
         docs = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what MkDocs' build loop renders
         # Pages MkDocs converted (`--dirty` skips some), and not generated: the booklets and the
         # review report keep their events in the parent, where later hooks read them.
