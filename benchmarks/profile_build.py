@@ -69,7 +69,8 @@ finally:
 
 
 def profile(config: Path, prof: Path) -> dict:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
+    # One process: cProfile sees nothing of the pages hooks/parallel.py hands to a forked second one.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks"), "GUIDE_PARALLEL": "0"}
     subprocess.run([sys.executable, "-c", RUN, str(prof), "build", "--strict", "-q",
                     "-f", str(config), "-d", str(config.parent / "built-profile")], env=env, cwd=ROOT, check=True)
     return pstats.Stats(str(prof)).stats  # func -> (prim calls, calls, tottime, cumtime, callers)
