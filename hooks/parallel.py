@@ -48,6 +48,14 @@ from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
+# Plugins known to keep nothing from a page's `page_context` and `post_page` events for later
+# (those events of the pages the child writes happen in the child only). With any other plugin or
+# hook in mkdocs.yml (MkDocs' search plugin, say, gathers every page in `post_page` for its index),
+# every page is rendered here, as MkDocs renders it. Markdown is safe whatever the plugins: the
+# parent runs every event of that stage itself.
+KNOWN_PLUGINS = frozenset({"material/tags", "tags"})
+HOOKS = Path(__file__).resolve().parent
+
 # MkDocs' own, put back after every build.
 _render = mkdocs.structure.pages.Page.render
 _build_page = mkdocs.commands.build._build_page
@@ -72,18 +80,10 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     _nav = nav
     if _wanted(config):
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        _markdown = _Fork(pages[len(pages) // 2:], lambda out: _convert(pages[len(pages) // 2:], config, files, out))
+        mine = pages[len(pages) // 2:]
+        _markdown = _Fork(mine, lambda out: _convert(mine, config, files, out))
         mkdocs.structure.pages.Page.render = _render_or_take
     return nav
-
-
-# Plugins known to keep nothing from a page's `page_context` and `post_page` events for later
-# (those events of the pages the child writes happen in the child only). With any other plugin or
-# hook in mkdocs.yml (MkDocs' search plugin, say, gathers every page in `post_page` for its index),
-# every page is rendered here, as MkDocs renders it. Markdown is safe whatever the plugins: the
-# parent runs every event of that stage itself.
-KNOWN_PLUGINS = frozenset({"material/tags", "tags"})
-HOOKS = Path(__file__).resolve().parent
 
 
 def _known(config: MkDocsConfig, name: str) -> bool:
@@ -100,15 +100,13 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
         # review report keep their events in the parent, where later hooks read them.
         pages = [f.page for f in docs if f.page is not None and f.page.content is not None and f.generated_by is None]
         mine = pages[len(pages) // 2:]
-        _pages = _Fork(mine, lambda out: _build(mine, config, docs, _nav, env, out))
-        _pages.context = (docs, _nav, env)
+        _pages = _Fork(mine, lambda out: _build(mine, config, docs, _nav, env, out), context=(docs, _nav, env))
         mkdocs.commands.build._build_page = _build_or_skip
     return env
 
 
 @event_priority(200)  # before every other `post_build` hook: the booklets and the search index read the pages
 def on_post_build(*, config: MkDocsConfig) -> None:
-    global _pages
     mkdocs.commands.build._build_page = _build_page
     if _pages is not None:
         done = _pages.collect()
@@ -198,11 +196,11 @@ class _Capture(logging.Handler):
 class _Fork:
     """A forked child that runs `work(out)`, which writes a (src_uri, result) pair per page with pickle."""
 
-    def __init__(self, pages: list, work: Callable) -> None:
+    def __init__(self, pages: list, work: Callable, context: tuple = ()) -> None:
         self.pages = pages
         self.uris = {p.file.src_uri for p in pages}
         self.taken = 0
-        self.context: tuple = ()
+        self.context = context  # what the parent needs to do the child's pages itself
         self.results: dict | None = None
         self.out = tempfile.TemporaryFile()
         self.pid = os.fork()
