@@ -28,12 +28,15 @@ out when something looks wrong).
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import os
 import pickle
+import signal
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -48,13 +51,13 @@ from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
 
-# Plugins known to keep nothing from a page's `page_context` and `post_page` events for later
-# (those events of the pages the child writes happen in the child only). With any other plugin or
-# hook in mkdocs.yml (MkDocs' search plugin, say, gathers every page in `post_page` for its index),
-# every page is rendered here, as MkDocs renders it. Markdown is safe whatever the plugins: the
-# parent runs every event of that stage itself.
+# Plugins known to keep nothing from a page's events for later, and to do nothing outside the build
+# in them: the events of the pages a child renders happen in the child only, and those of the pages
+# it converts happen twice. With any other plugin or hook in mkdocs.yml (MkDocs' search plugin, say,
+# gathers every page in `post_page` for its index), every page is done here, as MkDocs does it.
 KNOWN_PLUGINS = frozenset({"material/tags", "tags"})
 HOOKS = Path(__file__).resolve().parent
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # MkDocs' own, put back after every build.
 _render = mkdocs.structure.pages.Page.render
@@ -70,8 +73,11 @@ def on_config(config: MkDocsConfig) -> None:
 
 def _wanted(config: MkDocsConfig) -> bool:
     # Linux only: macOS's system libraries are not safe to use in a forked child; Windows cannot fork.
+    # And never beside another thread (a lock it holds would stay locked in the child): numpy's
+    # OpenBLAS is kept to none (guide/related.py), so a thread here is some other library's.
     return (os.environ.get("GUIDE_PARALLEL") != "0" and not config[KEY].serving and sys.platform.startswith("linux")
-            and len(os.sched_getaffinity(0)) >= 2)
+            and len(os.sched_getaffinity(0)) >= 2 and len(os.listdir("/proc/self/task")) == 1
+            and all(_known(config, name) for name in config.plugins))
 
 
 @event_priority(-200)  # after every other `nav` hook: the child starts from the site as the build has it
@@ -81,8 +87,9 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
     if _wanted(config):
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         mine = pages[len(pages) // 2:]
-        _markdown = _Fork(mine, lambda out: _convert(mine, config, files, out))
-        mkdocs.structure.pages.Page.render = _render_or_take
+        _markdown = _start(mine, lambda out: _convert(mine, config, files, out))
+        if _markdown is not None:
+            mkdocs.structure.pages.Page.render = _render_or_take
     return nav
 
 
@@ -94,14 +101,20 @@ def _known(config: MkDocsConfig, name: str) -> bool:
 def on_env(env, *, config: MkDocsConfig, files: Files):
     global _pages
     _take_render_back()
-    if _wanted(config) and _nav is not None and all(_known(config, name) for name in config.plugins):
+    if _wanted(config) and _nav is not None:
         docs = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what MkDocs' build loop renders
         # Pages MkDocs converted (`--dirty` skips some), and not generated: the booklets and the
-        # review report keep their events in the parent, where later hooks read them.
-        pages = [f.page for f in docs if f.page is not None and f.page.content is not None and f.generated_by is None]
+        # review report keep their events in the parent, where later hooks read them. Nor a page
+        # whose file another file also writes: MkDocs writes pages last, after static files and
+        # theme templates, and in order, so the right one wins; two processes would race.
+        written = Counter(f.dest_uri for f in files)
+        written.update([*config.theme.static_templates, *config.extra_templates])
+        pages = [f.page for f in docs if f.page is not None and f.page.content is not None and f.generated_by is None
+                 and written[f.dest_uri] == 1]
         mine = pages[len(pages) // 2:]
-        _pages = _Fork(mine, lambda out: _build(mine, config, docs, _nav, env, out), context=(docs, _nav, env))
-        mkdocs.commands.build._build_page = _build_or_skip
+        _pages = _start(mine, lambda out: _build(mine, config, docs, _nav, env, out), context=(docs, _nav, env))
+        if _pages is not None:
+            mkdocs.commands.build._build_page = _build_or_skip
     return env
 
 
@@ -162,6 +175,14 @@ def _build_or_skip(page, config, doc_files, nav, env, dirty=False, excluded=Fals
     _build_page(page, config, doc_files, nav, env, dirty, excluded)
 
 
+def _start(pages: list, work: Callable, context: tuple = ()) -> _Fork | None:
+    try:
+        return _Fork(pages, work, context)
+    except OSError as e:  # no temporary file or no process to be had: this process does it all
+        log.debug(f"Parallel: no second process ({e})")
+        return None
+
+
 def _log(records: list[logging.LogRecord]) -> None:
     for record in records:
         logging.getLogger(record.name).handle(record)
@@ -180,7 +201,9 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.records is not None:
-            record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+            if record.exc_info:  # the traceback as text: the exception itself may not pickle
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg, record.args, record.exc_info = record.getMessage(), None, None
             self.records.append(record)
 
     def install(self) -> _Capture:
@@ -203,13 +226,25 @@ class _Fork:
         self.context = context  # what the parent needs to do the child's pages itself
         self.results: dict | None = None
         self.out = tempfile.TemporaryFile()
-        self.pid = os.fork()
+        parent = os.getpid()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            self.out.close()
+            raise
         if self.pid == 0:  # the child: never returns into MkDocs
             code = 1
             try:
-                work(self.out)
-                self.out.flush()
-                code = 0
+                # Gone with the parent (killed, say), instead of writing into its site folder after it.
+                ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                if os.getppid() == parent:
+                    # Silent: the parent says all there is to say (print() in a plugin, say).
+                    devnull = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(devnull, 1)
+                    os.dup2(devnull, 2)
+                    work(self.out)
+                    self.out.flush()
+                    code = 0
             finally:
                 os._exit(code)
 
@@ -255,7 +290,7 @@ def _convert(pages: list, config: MkDocsConfig, files: Files, out) -> None:
                      if page.links_to_anchors is not None else None)
             done = (_digest(page.markdown), page.content, page.toc, page._title_from_render, page.present_anchor_ids,
                     links, capture.records)
-            pickle.dump((page.file.src_uri, done), out, pickle.HIGHEST_PROTOCOL)
+            out.write(pickle.dumps((page.file.src_uri, done), pickle.HIGHEST_PROTOCOL))  # whole, or not at all
         except Exception:  # the parent converts this page itself, and reports what is wrong with it
             pass
         finally:
@@ -273,4 +308,7 @@ def _build(pages: list, config: MkDocsConfig, docs, nav: Navigation, env, out) -
             continue
         finally:
             records, capture.records = capture.records, None
-        pickle.dump((page.file.src_uri, records), out, pickle.HIGHEST_PROTOCOL)
+        try:
+            out.write(pickle.dumps((page.file.src_uri, records), pickle.HIGHEST_PROTOCOL))  # whole, or not at all
+        except Exception:  # a log line that cannot be handed over: the parent writes the page again
+            pass

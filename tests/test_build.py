@@ -292,12 +292,12 @@ def test_a_second_process_that_dies_leaves_its_pages_to_the_first(tmp_path, site
 
 
 def test_with_a_plugin_that_gathers_pages_every_page_is_rendered_in_one_process(tmp_path):
-    """MkDocs' search plugin gathers every page in `post_page`: it must see them all."""
+    """MkDocs' search plugin gathers every page in `post_page`: it must see them all. A plugin not
+    known to keep nothing from page events turns both stages off."""
     config = copy_project(tmp_path, config_edit=lambda c: c["plugins"].append("search"))
     build = mkdocs(config, tmp_path / "site", "-v")
     assert build.returncode == 0, build.output[-2000:]
-    assert "pages written by the second process" not in build.output
-    assert ("pages converted by the second process" in build.output) == two_cores
+    assert "by the second process" not in build.output
     serial = mkdocs(copy_project(tmp_path / "serial", config_edit=lambda c: c["plugins"].append("search")),
                     tmp_path / "serial/site", extra_env={"GUIDE_PARALLEL": "0"})
     index = [json.loads((b.site / "search/search_index.json").read_text())["docs"] for b in (build, serial)]

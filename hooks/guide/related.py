@@ -15,13 +15,17 @@ Pages are handled CHUNK at a time, so memory stays small at any size.
 from __future__ import annotations
 
 import gc
+import os
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import NamedTuple
 
-import numpy as np
+# numpy's OpenBLAS would start a thread at import, and the ranking does no matrix work that needs
+# one; a process with a second thread is not safe to fork (hooks/parallel.py forks the build).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
 
 TERMS_PER_DOC = 40  # the distinctive words each page is scored on
 QUERY_TERMS = 15  # of those, the words a page looks for candidates through
