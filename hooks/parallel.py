@@ -36,6 +36,7 @@ import pickle
 import signal
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -130,7 +131,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
                 _build_page(page, config, docs, nav, env, excluded=page.file.inclusion.is_excluded())
             else:
                 _log(records)
-        log.debug(f"Parallel: {len(done)} of {len(_pages.pages)} pages written by the second process")
+        log.debug(f"Parallel: {len(done)} of {len(_pages.pages)} pages written by the second process"
+                  f" (waited for it {_pages.waited:.2f} s)")
     _stop()
 
 
@@ -142,7 +144,8 @@ def _take_render_back() -> None:
     global _markdown
     mkdocs.structure.pages.Page.render = _render
     if _markdown is not None:
-        log.debug(f"Parallel: {_markdown.taken} of {len(_markdown.pages)} pages converted by the second process")
+        log.debug(f"Parallel: {_markdown.taken} of {len(_markdown.pages)} pages converted by the second process"
+                  f" (waited for it {_markdown.waited:.2f} s)")
         _markdown.stop()
         _markdown = None
 
@@ -225,6 +228,7 @@ class _Fork:
         self.taken = 0
         self.context = context  # what the parent needs to do the child's pages itself
         self.results: dict | None = None
+        self.waited = 0.0  # how long the parent waited for the child: the halves' balance
         self.out = tempfile.TemporaryFile()
         parent = os.getpid()
         try:
@@ -251,7 +255,9 @@ class _Fork:
     def collect(self) -> dict:
         """Every result the child wrote (waiting for it once); none for a page it did not finish."""
         if self.results is None:
+            start = time.perf_counter()
             os.waitpid(self.pid, 0)
+            self.waited = time.perf_counter() - start
             self.pid = 0
             self.results = {}
             self.out.seek(0)
