@@ -23,8 +23,9 @@ The child prints nothing; its log lines for the pages it did are logged by the p
 without this hook, and that warnings still count.
 
 Not in `serve` (a fork beside its server threads is unsafe, and a rebuild renders only a few pages,
-hooks/preview.py), and not on one core. `GUIDE_PARALLEL=0` turns it off (to compare, or to rule it
-out when something looks wrong).
+hooks/preview.py), not on one core, not beside another thread, and not with a plugin or hook it
+does not know (`KNOWN_PLUGINS`). `GUIDE_PARALLEL=0` turns it off (to compare, or to rule it out
+when something looks wrong).
 """
 from __future__ import annotations
 
@@ -72,6 +73,10 @@ def on_config(config: MkDocsConfig) -> None:
     _stop()  # a build that failed before it read a child's results
 
 
+def _known(config: MkDocsConfig, name: str) -> bool:
+    return name in KNOWN_PLUGINS or (Path(config.config_file_path).parent / name).resolve().parent == HOOKS
+
+
 def _wanted(config: MkDocsConfig) -> bool:
     # Linux only: macOS's system libraries are not safe to use in a forked child; Windows cannot fork.
     # And never beside another thread (a lock it holds would stay locked in the child): numpy's
@@ -92,10 +97,6 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
         if _markdown is not None:
             mkdocs.structure.pages.Page.render = _render_or_take
     return nav
-
-
-def _known(config: MkDocsConfig, name: str) -> bool:
-    return name in KNOWN_PLUGINS or (Path(config.config_file_path).parent / name).resolve().parent == HOOKS
 
 
 @event_priority(-200)  # after every other `env` hook (the tags plugin lists its pages in its own)
