@@ -311,11 +311,8 @@ def _build(pages: list, config: MkDocsConfig, docs, nav: Navigation, env, out) -
         capture.records = []
         try:
             _build_page(page, config, docs, nav, env, excluded=page.file.inclusion.is_excluded())
+            out.write(pickle.dumps((page.file.src_uri, capture.records), pickle.HIGHEST_PROTOCOL))  # whole, or not at all
         except Exception:  # the parent builds this page again, and reports what is wrong with it
-            continue
-        finally:
-            records, capture.records = capture.records, None
-        try:
-            out.write(pickle.dumps((page.file.src_uri, records), pickle.HIGHEST_PROTOCOL))  # whole, or not at all
-        except Exception:  # a log line that cannot be handed over: the parent writes the page again
             pass
+        finally:
+            capture.records = None

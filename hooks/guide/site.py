@@ -220,8 +220,7 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
                 continue
             resolved = posixpath.normpath(posixpath.join(here, target))
             if resolved not in all_sources:
-                close = difflib.get_close_matches(resolved, list(all_sources), n=1, cutoff=0.6)
-                hint = f"did you mean {posixpath.relpath(close[0], here or '.')!r}? " if close else ""
+                hint = _did_you_mean(resolved, all_sources, shown=lambda path: posixpath.relpath(path, here or "."))
                 bad(uri, "body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
 
     for uri, refs in sorted((with_problems or {}).items()):
@@ -245,6 +244,7 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
     return out
 
 
-def _did_you_mean(word: str, choices) -> str:
+def _did_you_mean(word: str, choices, shown: Callable[[str], str] = str) -> str:
+    """The closest choice, as `shown` writes it (a link: relative to its page), or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return f"did you mean {shown(close[0])!r}? " if close else ""
