@@ -236,7 +236,8 @@ def serve_edits(config: Path, dirty: bool, edits: int) -> dict:
     original = target.read_text(encoding="utf-8")
     title = re.search(r"^title: (.+)$", original, re.M).group(1)
     sheet = re.search(r"^worksheets:\n- (\S+)", original, re.M).group(1)
-    pinner = docs / "consent" / "pins-for-the-benchmark.md"
+    # A copy of the article beside it (so that its relative links still resolve), pinning it.
+    pinner = target.parent / "pins-for-the-benchmark.md"
     pinned = re.sub(r"^worksheets:\n- \S+\n", "", original, flags=re.M).replace(f"title: {title}", "title: Pins for the benchmark", 1)
     pinner.write_text(pinned.replace("---\n", f"---\nrelated: [{target.relative_to(docs).as_posix()}]\n", 1), encoding="utf-8")
     page = lambda p: p.relative_to(docs).with_suffix("").as_posix() + "/"  # noqa: E731
