@@ -272,6 +272,25 @@ def test_duplicate_keys_and_tabs_are_named():
     assert str(tabs.problems[0]).startswith("content/pacing/tabs.md: front matter: is not valid YAML at line 5") and "indent with spaces" in str(tabs.problems[0])
 
 
+def test_a_wrong_path_gets_the_page_it_most_likely_meant_on_a_large_site_too():
+    """A broken link's or pin's hint, without comparing the path with every file of a large site
+    (each broken link is checked again on every `make serve` rebuild)."""
+    small = {"consent/agreed-signals.md", "consent/index.md", "pacing/index.md", "pacing/rest-days.md"}
+    large = small | {f"{s}/article-{i}-about-{w}.md" for i in range(1200) for s, w in [("pacing", "rest"), ("rituals", "touch")]}
+    guess = site_mod._did_you_mean_page
+    for pages_ in (small, large):
+        assert guess("pacing/agreed-signals.md", pages_) == "did you mean 'consent/agreed-signals.md'? "  # another folder
+        assert guess("consent/agreed-signal.md", pages_) == "did you mean 'consent/agreed-signals.md'? "  # a typo
+        assert guess("consnt/agreed-signal.md", pages_) == "did you mean 'consent/agreed-signals.md'? "  # both misspelt
+        assert guess("pacng/index.md", pages_) == "did you mean 'pacing/index.md'? "  # the same name in many folders
+        assert guess("rituals/zzz.md", pages_) == ""
+        shown = guess("pacing/agreed-signals.md", pages_, shown=lambda p: "../" + p)
+        assert shown == "did you mean '../consent/agreed-signals.md'? "
+    # Another folder and a typo: found on a small site only (2,404 files would take ~0.5 s a link).
+    assert guess("pacing/agreed-signal.md", small) == "did you mean 'consent/agreed-signals.md'? "
+    assert guess("pacing/agreed-signal.md", large) == ""
+
+
 def test_mkdocs_gets_the_checked_front_matter_and_the_body_it_would_have_read():
     """MkDocs does not parse front matter a second time (hooks/validate.py): it reads the body alone
     and gets the checked front matter. Both must be what its own reader gives: for every page of the
