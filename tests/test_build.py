@@ -238,6 +238,25 @@ def test_each_article_sidebar_opens_its_own_section_and_links_resolve(site):
             assert ((path.parent / a["href"]).resolve() / "index.html").is_file(), (path, a["href"])
 
 
+def test_each_page_header_shows_its_own_title_and_links_resolve(site):
+    """The header is rendered once per depth with a slot for the title (overrides/main.html,
+    guide/fragments.py `Titled`): every page must still show its own title there, as its h1 and
+    <title> do, and the logo's link must work from where the page is."""
+    pages = [p for p in site.rglob("index.html") if "pagefind" not in p.parts]
+    assert len(pages) > 60 and len({len(p.relative_to(site).parts) for p in pages}) >= 3  # several depths
+    titles = set()
+    for path in pages:
+        html = path.read_text()
+        assert "\x00" not in html, path
+        soup = BeautifulSoup(html, "html.parser")
+        topic = soup.select_one('[data-md-component="header-topic"] .md-ellipsis').get_text(strip=True)
+        assert soup.title.get_text().startswith(topic), (path, topic)
+        home = soup.select_one("a.md-logo")["href"]
+        assert ((path.parent / home).resolve() / "index.html") == (site / "index.html").resolve(), (path, home)
+        titles.add(topic)
+    assert len(titles) > 60
+
+
 # ---- hooks/parallel.py: the second half of the pages converted in a second process ---------------
 
 two_cores = len(os.sched_getaffinity(0)) >= 2 if hasattr(os, "sched_getaffinity") else False

@@ -2,7 +2,8 @@
 
 Material renders the whole sidebar nav on every page. On an article it depends only on which
 section is open and on the page's depth (MkDocs writes relative links), so every article of a
-section gets the same HTML: the first one renders it, the others reuse it.
+section gets the same HTML: the first one renders it, the others reuse it. Material's header is
+the same at every depth but for the page's title, and is rendered once per depth with a slot for it.
 """
 from __future__ import annotations
 
@@ -23,3 +24,21 @@ class Fragment:
     def keep(self, html: str) -> str:
         self._store[self._key] = html
         return html
+
+
+class Titled(Fragment):
+    """Like Fragment, for HTML that is the same on many pages but for one place that shows the page's
+    title (Material's header: the same at every depth). The template renders it once with `slot` in
+    that place; each page gets it with its own title there."""
+
+    slot = "\x00guide-page-title\x00"  # nothing else in a header can contain a NUL character
+
+    def keep(self, html: str) -> str:
+        # Kept only with the slot in exactly one place: an override of the header without it would
+        # otherwise give every page the first page's title.
+        if html.count(self.slot) == 1:
+            self._store[self._key] = html
+        return html
+
+    def titled(self, html: str, title: object) -> str:
+        return html.replace(self.slot, str(title))
