@@ -51,10 +51,10 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
     page.toc = guide.navigation.toc_under_title(page.toc, page.title)
     context["guide"] = guide.context.page_context(state, page.file.src_uri, page.canonical_url or page.abs_url or "")
     # Parts of Material's page that are the same on many pages (overrides/main.html, fragments.py):
-    # its settings for the scripts and its header (but for the title), the same at every depth; and
-    # the sidebar, which on a page in the nav shows the page's own table of contents, but on any
-    # other page is its section's.
-    context["guide_config"] = guide.fragments.Fragment(state.fragments, ("config", context["base_url"]))
+    # its settings for the scripts, its styles and scripts and its header (but for the title), the
+    # same at every depth; and the sidebar, which on a page in the nav shows the page's own table of
+    # contents, but on any other page is its section's.
+    context["guide_depth"] = guide.fragments.AtDepth(state.fragments, context["base_url"])
     context["guide_header"] = guide.fragments.Titled(state.fragments, ("header", context["base_url"]))
     if page not in nav.pages:
         key = ("sidebar", context["base_url"], tuple(a.title for a in page.ancestors))

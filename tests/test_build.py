@@ -239,9 +239,10 @@ def test_each_article_sidebar_opens_its_own_section_and_links_resolve(site):
 
 
 def test_each_page_header_shows_its_own_title_and_links_resolve(site):
-    """The header is rendered once per depth with a slot for the title (overrides/main.html,
-    guide/fragments.py `Titled`): every page must still show its own title there, as its h1 and
-    <title> do, and the logo's link must work from where the page is."""
+    """The header, the styles and the scripts are rendered once per depth, the header with a slot for
+    the title (overrides/main.html, guide/fragments.py): every page must still show its own title
+    there, as its <title> does, and the logo's link, stylesheets and scripts must work from where
+    the page is."""
     pages = [p for p in site.rglob("index.html") if "pagefind" not in p.parts]
     assert len(pages) > 60 and len({len(p.relative_to(site).parts) for p in pages}) >= 3  # several depths
     titles = set()
@@ -253,6 +254,8 @@ def test_each_page_header_shows_its_own_title_and_links_resolve(site):
         assert soup.title.get_text().startswith(topic), (path, topic)
         home = soup.select_one("a.md-logo")["href"]
         assert ((path.parent / home).resolve() / "index.html") == (site / "index.html").resolve(), (path, home)
+        assets = [t["href"] for t in soup.select('link[rel="stylesheet"]')] + [t["src"] for t in soup.select("script[src]")]
+        assert len(assets) >= 5 and all((path.parent / a.split("?")[0]).is_file() for a in assets), (path, assets)
         titles.add(topic)
     assert len(titles) > 60
 

@@ -7,7 +7,7 @@ the same at every depth but for the page's title, and is rendered once per depth
 """
 from __future__ import annotations
 
-from typing import Hashable
+from typing import Callable, Hashable
 
 
 class Fragment:
@@ -24,6 +24,21 @@ class Fragment:
     def keep(self, html: str) -> str:
         self._store[self._key] = html
         return html
+
+
+class AtDepth:
+    """Template blocks that come out the same on every page at one depth (`base_url`): their links
+    are relative, and nothing else in them depends on the page. `part(name, render)` renders a
+    block on the first such page (`render` is the block's `super`) and reuses it on the others."""
+
+    def __init__(self, store: dict, depth: str):
+        self._store, self._depth = store, depth
+
+    def part(self, name: str, render: Callable[[], str]) -> str:
+        key = (name, self._depth)
+        if key not in self._store:
+            self._store[key] = str(render())
+        return self._store[key]
 
 
 class Titled(Fragment):
