@@ -55,7 +55,6 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
     # same at every depth; and the sidebar, which on a page in the nav shows the page's own table of
     # contents, but on any other page is its section's.
     context["guide_depth"] = guide.fragments.AtDepth(state.fragments, context["base_url"])
-    context["guide_header"] = guide.fragments.Titled(state.fragments, ("header", context["base_url"]))
     if page not in nav.pages:
         key = ("sidebar", context["base_url"], tuple(a.title for a in page.ancestors))
         context["guide_sidebar"] = guide.fragments.Fragment(state.fragments, key)

@@ -28,32 +28,28 @@ class Fragment:
 
 class AtDepth:
     """Template blocks that come out the same on every page at one depth (`base_url`): their links
-    are relative, and nothing else in them depends on the page. `part(name, render)` renders a
-    block on the first such page (`render` is the block's `super`) and reuses it on the others."""
+    are relative. `part(name, render)` renders a block on the first such page (`render` is the
+    block's `super`) and reuses it on the others; `titled` does the same for a block that differs
+    only by the page's title, which the template writes as `slot` (Material's header)."""
+
+    slot = "\x00guide-page-title\x00"  # nothing else in a header can contain a NUL character
 
     def __init__(self, store: dict, depth: str):
         self._store, self._depth = store, depth
 
     def part(self, name: str, render: Callable[[], str]) -> str:
-        key = (name, self._depth)
-        if key not in self._store:
-            self._store[key] = str(render())
-        return self._store[key]
+        return self._get(name, render, lambda html: True)
 
-
-class Titled(Fragment):
-    """Like Fragment, for HTML that is the same on many pages but for one place that shows the page's
-    title (Material's header: the same at every depth). The template renders it once with `slot` in
-    that place; each page gets it with its own title there."""
-
-    slot = "\x00guide-page-title\x00"  # nothing else in a header can contain a NUL character
-
-    def keep(self, html: str) -> str:
+    def titled(self, name: str, render: Callable[[], str], title: object) -> str:
         # Kept only with the slot in exactly one place: an override of the header without it would
         # otherwise give every page the first page's title.
-        if html.count(self.slot) == 1:
-            self._store[self._key] = html
-        return html
+        return self._get(name, render, lambda html: html.count(self.slot) == 1).replace(self.slot, str(title))
 
-    def titled(self, html: str, title: object) -> str:
-        return html.replace(self.slot, str(title))
+    def _get(self, name: str, render: Callable[[], str], keep: Callable[[str], bool]) -> str:
+        key = (name, self._depth)
+        html = self._store.get(key)
+        if html is None:
+            html = str(render())
+            if keep(html):
+                self._store[key] = html
+        return html
