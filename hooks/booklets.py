@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -19,6 +21,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 import guide.booklet
 import guide.navigation
 from guide.state import KEY
+
+_env: jinja2.Environment | None = None  # set each build (on_env)
 
 
 @event_priority(50)  # after validate.py has read the site (100), before review.py adds its page (0): a fixed file order
@@ -61,14 +65,19 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    global _env
+    _env = env  # the theme's, with every hook's filters by the time on_post_build uses it
+    return env
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Each booklet page was written with a placeholder for each article: put the articles in, one
-    at a time (guide.booklet.fill), so a whole-guide booklet is never one string in memory."""
+    """Each booklet page was written with a placeholder where its articles go: put them in, one at
+    a time (guide.booklet.fill), so a whole-guide booklet is never one string in memory."""
     views = config[KEY].booklet_views
-    for view in views.values():
-        if "path" in view:
-            try:
-                guide.booklet.fill(Path(view["path"]), view)
-            except (OSError, guide.booklet.BookletError) as e:
-                raise PluginError(f"Booklet {view['path']}: {e}") from None
+    written = [(Path(view["path"]), view) for view in views.values() if "path" in view]
+    try:
+        guide.booklet.fill(written, lambda name, context: _env.get_template(name).render(context))
+    except (OSError, guide.booklet.BookletError) as e:
+        raise PluginError(f"Booklet {e}") from None
     views.clear()

@@ -144,33 +144,82 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out(tmp_
     # The page is written with a placeholder, then filled in the file; a look-alike comment that is
     # not this view's own stays as it is.
     page = tmp_path / "index.html"
-    page.write_text(f"<main>{view['articles'][0]['html']}<!--guide-booklet 0123abcd 0--></main>", encoding="utf-8")
-    booklet.fill(page, view)
-    assert page.read_text(encoding="utf-8") == '<main><h3 id="a--one--x">X</h3><!--guide-booklet 0123abcd 0--></main>'
+    page.write_text(f"<main>{view['body']}<!--guide-booklet 0123abcd--></main>", encoding="utf-8")
+    booklet.fill([(page, view)], lambda name, context: f"[{name}] {context['a']['html']}")
+    assert page.read_text(encoding="utf-8") == ('<main>\n[partials/booklet-article.html] <h3 id="a--one--x">X</h3>\n\n'
+                                                 "<!--guide-booklet 0123abcd--></main>")
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
     assert view["online"] == "https://guide.example.org/a/booklet/"
     assert view["summary"] == "1 article from the Alpha &amp; &lt;Co&gt; section of Guide."  # escaped once
 
 
-def test_a_booklet_page_missing_a_placeholder_is_an_error_and_is_left_as_written(tmp_path):
-    """A plugin that strips HTML comments would leave a booklet without its articles: say so."""
-    view = {"token": "ab12", "pending": [["one"], ["two"]], "render": lambda parts: "".join(parts)}
-    page = tmp_path / "index.html"
-    page.write_text("<main><!--guide-booklet ab12 0--></main>\r\n", encoding="utf-8", newline="")
-    with pytest.raises(booklet.BookletError, match="1 of its 2 articles and worksheets have no place in the page"):
-        booklet.fill(page, view)
-    assert page.read_bytes() == b"<main><!--guide-booklet ab12 0--></main>\r\n"
-    page.write_text("<main><!--guide-booklet ab12 1-->\r\n<!--guide-booklet ab12 0--></main>", encoding="utf-8", newline="")
-    booklet.fill(page, view)
-    assert page.read_bytes() == b"<main>two\r\none</main>"  # line endings as MkDocs wrote them
+def _views(orders: list[list[str]], sheets: list[list[str]] | None = None, made: list | None = None) -> list[dict]:
+    """Booklet views as `fill` reads them: each with its articles (and worksheets) in order."""
+    def parts(uri):
+        if made is not None:
+            made.append(uri)
+        return uri.upper()
+    return [{"body": f"<!--guide-booklet t{i}-->", "articles": [{"src_uri": u} for u in order],
+             "worksheets": [{"src_uri": u} for u in (sheets[i] if sheets else [])], "parts": parts,
+             "article": lambda item, p: {"html": p}, "sheet": lambda item, p: {"html": p}} for i, order in enumerate(orders)]
 
-    def fails(parts):
-        raise OSError("No space left on device")
-    page.write_text("<main><!--guide-booklet ab12 0--><!--guide-booklet ab12 1--></main>", encoding="utf-8")
+
+def _text(name: str, context: dict) -> str:
+    return (context.get("a") or context["w"])["html"]
+
+
+def test_each_article_is_read_once_for_every_booklet_it_is_in(tmp_path):
+    """Articles are in their section's booklet and the whole guide's: one pass in the whole guide's
+    order writes each into both, so only one article's parts are held at a time."""
+    made: list[str] = []
+    views = _views([["a1", "a2"], ["b1"], ["a1", "a2", "b1"]], [["w"], [], ["w"]], made)
+    pages = []
+    for i, view in enumerate(views):
+        pages.append(tmp_path / f"{i}.html")
+        pages[-1].write_text(f"<main>{view['body']}</main>", encoding="utf-8")
+    booklet.fill(list(zip(pages, views)), _text)
+    assert [p.read_text(encoding="utf-8") for p in pages] == [
+        "<main>\nA1\n\nA2\n\nW\n</main>", "<main>\nB1\n\n</main>", "<main>\nA1\n\nA2\n\nB1\n\nW\n</main>"]
+    assert made == ["a1", "a2", "b1", "w"]  # the worksheet once, kept for the second booklet
+    # A booklet whose order the pass cannot follow still gets every article, in its own order.
+    made.clear()
+    views = _views([["b", "a"], ["a", "b", "c"]], made=made)
+    for page, view in zip(pages, views):
+        page.write_text(f"<main>{view['body']}</main>", encoding="utf-8")
+    booklet.fill(list(zip(pages, views)), _text)
+    assert [p.read_text(encoding="utf-8") for p in pages[:2]] == ["<main>\nB\n\nA\n\n</main>", "<main>\nA\n\nB\n\nC\n\n</main>"]
+    assert sorted(made) == ["a", "a", "b", "c"]
+
+
+def test_a_booklet_page_missing_its_placeholder_is_an_error_and_nothing_is_written(tmp_path):
+    """A plugin that strips HTML comments would leave a booklet without its articles: say so."""
+    first, second = _views([["one"], ["two"]])
+    page, other = tmp_path / "index.html", tmp_path / "other.html"
+    other.write_text(f"<main>{second['body']}</main>", encoding="utf-8")
+    page.write_text("<main></main>\r\n", encoding="utf-8", newline="")
+    with pytest.raises(booklet.BookletError, match=r"index\.html: its articles have no place in the page as written"):
+        booklet.fill([(other, second), (page, first)], _text)
+    assert page.read_bytes() == b"<main></main>\r\n" and other.read_text(encoding="utf-8") == f"<main>{second['body']}</main>"
+    page.write_text(f"<main>\r\n{first['body']}\r\n</main>", encoding="utf-8", newline="")
+    booklet.fill([(page, first)], _text)
+    assert page.read_bytes() == b"<main>\r\n\nONE\n\n\r\n</main>"  # line endings as MkDocs wrote them
+
+    def fails(name, context):  # the other booklet is complete by then
+        if context["a"]["html"] == "ONE":
+            raise OSError("No space left on device")
+        return _text(name, context)
+    page.write_text(f"<main>{first['body']}</main>", encoding="utf-8")
     with pytest.raises(OSError):
-        booklet.fill(page, {**view, "render": fails})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]  # no half-written copy left
-    assert page.read_text(encoding="utf-8") == "<main><!--guide-booklet ab12 0--><!--guide-booklet ab12 1--></main>"
+        booklet.fill([(other, second), (page, first)], fails)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "other.html"]  # no half-written copy left
+    assert page.read_text(encoding="utf-8") == f"<main>{first['body']}</main>"
+    assert other.read_text(encoding="utf-8") == f"<main>{second['body']}</main>"  # nor one booklet done and one not
+
+
+def test_an_articles_links_are_read_without_making_its_parts():
+    for url in ("consent/pauses/", "consent/pauses.html"):
+        assert booklet.links(ARTICLE, url) == booklet.prepare(ARTICLE, url, "x").targets
+    assert booklet.links('<h2 id="a" href="../b/">B</h2><a class="c" href="../c/">C</a>', "x/y/") == ["x/b/", "x/c/"]
 
 
 # ---- the built guide ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ writing back every token, took 2.7 times as long as all of `prepare` (docs/DESIG
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import html
@@ -23,7 +24,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TextIO
 from urllib.parse import urljoin, urlsplit
 
 import yaml
@@ -78,7 +79,7 @@ def anchor(src_uri: str) -> str:
     return "--".join(re.sub(r"[^A-Za-z0-9_-]+", "-", part) for part in src_uri.removesuffix(".md").split("/"))
 
 
-def worksheets(site: Site, pages: list[PageInfo], parts: dict[str, Parts]) -> list[PageInfo]:
+def worksheets(site: Site, pages: list[PageInfo], targets: dict[str, list[str]]) -> list[PageInfo]:
     """The worksheets the articles link to (front-matter `worksheets:` or a link in the text), in
     the order the booklet first names them."""
     by_url = {p.url: p for p in site.of_kind("worksheet")}
@@ -88,7 +89,7 @@ def worksheets(site: Site, pages: list[PageInfo], parts: dict[str, Parts]) -> li
             sheet = site.worksheet(slug)
             if sheet:
                 found.setdefault(sheet.src_uri, sheet)
-        for target in parts[page.src_uri].targets if page.src_uri in parts else ():
+        for target in targets.get(page.src_uri, ()):
             if target in by_url:
                 found.setdefault(by_url[target].src_uri, by_url[target])
     return list(found.values())
@@ -162,6 +163,17 @@ def prepare(text: str, page_url: str, prefix: str, drop_attrs: frozenset[str] = 
             items.append(raw)
     items.append(text[pos:])
     return Parts(_merged(items), targets)
+
+
+def links(text: str, page_url: str) -> list[str]:
+    """The internal pages a page's HTML links to, in order: `prepare(...).targets`, without making
+    the parts (a booklet needs only these until it is filled in; `fill` reads each page again)."""
+    targets: list[str] = []
+    for m in TAG.finditer(text):
+        attrs = m.group(4) if m.group(3) else m.group(6)
+        if attrs and "href" in attrs.lower():
+            _attributes(attrs, page_url, "", frozenset(), [], targets)
+    return targets
 
 
 def _down(tag: str) -> str:
@@ -269,44 +281,47 @@ def sheet(form: str, page: PageInfo) -> Parts:
 
 # ---- what the booklet page shows ------------------------------------------------------------
 
-def view(state: State, src_uri: str) -> dict:
-    """Everything overrides/partials/booklet.html shows, from the pages the build rendered.
+ARTICLE_TEMPLATE = "partials/booklet-article.html"  # one article in a booklet, as `fill` writes it
+SHEET_TEMPLATE = "partials/booklet-sheet.html"
 
-    Each article and worksheet is read once per build (`state.booklet_parts`), whichever booklet
-    asks first; an article the build did not render (`mkdocs serve --dirty` renders only changed
-    pages) is named as missing instead.
+
+def view(state: State, src_uri: str) -> dict:
+    """Everything overrides/partials/booklet.html shows, from the pages the build rendered: the
+    cover and the contents. The articles and worksheets themselves are written into the page after
+    the build (`fill`), one at a time.
+
+    An article the build did not render (`mkdocs serve --dirty` renders only changed pages) is named
+    as missing instead.
     """
     site, s, key = state.site, state.settings, key_of(src_uri)
     url, site_url = state.booklets[src_uri], state.site_url
     pages = articles(site, key)
-    for p in pages:
-        if p.src_uri in state.rendered:  # read once, then only the parts are kept
-            state.booklet_parts[p.src_uri] = prepare(state.rendered.pop(p.src_uri), p.url, anchor(p.src_uri))
-    shown = [p for p in pages if p.src_uri in state.booklet_parts]
-    sheets = worksheets(site, shown, state.booklet_parts)
-    for w in sheets:
-        if w.src_uri not in state.booklet_parts:
-            state.booklet_parts[w.src_uri] = sheet(state.form(w), w)
+    shown = [p for p in pages if p.src_uri in state.rendered]
+    for p in shown:  # each article read once for its links, whichever booklet asks first
+        if p.src_uri not in state.booklet_links:
+            state.booklet_links[p.src_uri] = links(state.rendered[p.src_uri], p.url)
+    sheets = worksheets(site, shown, state.booklet_links)
     anchors = {p.url: anchor(p.src_uri) for p in [*shown, *sheets]}
-    pending: list[Parts] = []
-    token = secrets.token_hex(8)  # no article can hold a placeholder by chance
-
-    def later(parts: Parts) -> Markup:
-        """A placeholder for this article's HTML, filled in the written file (`fill`)."""
-        pending.append(parts)
-        return Markup(f"<!--guide-booklet {token} {len(pending) - 1}-->")
-
-    numbers = {p.src_uri: i for i, p in enumerate(shown, 1)}
-    items = [{"anchor": anchor(p.src_uri), "number": numbers[p.src_uri], "title": escape(p.meta.title), "draft": p.meta.draft,
-              "section": views.section_name(site, p.section), "minutes": views.reading_minutes(p), "date": p.date,
-              "html": later(state.booklet_parts[p.src_uri]),
-              "sources": views.sources(p, s.review_years, state.today), "online": absolute(p.url, site_url)} for p in shown]
-    by_uri = {p.src_uri: item for p, item in zip(shown, items)}
+    joined = functools.partial(render, booklet_url=url, anchors=anchors, site_url=site_url)
+    items = [{"src_uri": p.src_uri, "anchor": anchor(p.src_uri), "number": i, "title": escape(p.meta.title)}
+             for i, p in enumerate(shown, 1)]
+    by_uri = {item["src_uri"]: item for item in items}
     oldest, newest = review_span(shown)
     landing = site.sections.get(key) if key else site.pages.get(INDEX)
     n, m = len(shown), len(sheets)
     # Plain text, escaped once below (views.section_name is already escaped).
     where = f"the {landing.meta.title if landing else key} section of {state.site_name}" if key else f"{len(site.article_sections)} sections of {state.site_name}"
+
+    def article(item: dict, parts: Parts) -> dict:
+        """What partials/booklet-article.html shows for one article: made as `fill` writes it."""
+        p = site.pages[item["src_uri"]]
+        return {**item, "draft": p.meta.draft, "section": views.section_name(site, p.section), "minutes": views.reading_minutes(p),
+                "date": p.date, "html": joined(parts), "sources": views.sources(p, s.review_years, state.today),
+                "online": absolute(p.url, site_url)}
+
+    def sheet_of(item: dict, parts: Parts) -> dict:
+        return {**item, "html": joined(parts)}
+
     return {
         "key": key,
         "about": escape(landing.meta.description) if landing else "",
@@ -316,47 +331,103 @@ def view(state: State, src_uri: str) -> dict:
         "online": absolute(url, site_url) if site_url else "",
         "contents": _contents(site, key, shown, by_uri),
         "articles": items,
-        "worksheets": [{"anchor": anchor(w.src_uri), "title": escape(w.meta.title), "page": relative(w.url, url),
-                        "html": later(state.booklet_parts[w.src_uri])} for w in sheets],
-        "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.booklet_parts],
-        "token": token, "pending": pending,
-        "render": functools.partial(render, booklet_url=url, anchors=anchors, site_url=site_url),
+        "worksheets": [{"src_uri": w.src_uri, "anchor": anchor(w.src_uri), "title": escape(w.meta.title), "page": relative(w.url, url)}
+                       for w in sheets],
+        "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.rendered],
+        # Where `fill` puts the articles and worksheets: a comment, so the page reads the same without it.
+        "body": Markup(f"<!--guide-booklet {secrets.token_hex(8)}-->"),  # random: no article can hold it by chance
+        "parts": functools.partial(_parts, state),
+        "article": article, "sheet": sheet_of,
     }
+
+
+def _parts(state: State, src_uri: str) -> Parts:
+    page = state.site.pages[src_uri]
+    if page.kind == "worksheet":
+        return sheet(state.form(page), page)
+    return prepare(state.rendered[src_uri], page.url, anchor(src_uri))
 
 
 class BookletError(Exception):
     """A booklet page could not be completed; the message says why."""
 
 
-def fill(path: Path, view_data: dict) -> None:
-    """Put each article's HTML in place of its placeholder in the booklet page as MkDocs wrote it.
+class _Filling:
+    """One booklet page being filled in: the page as MkDocs wrote it, cut at its placeholder, and
+    the file beside it that replaces it once every booklet is complete."""
 
-    Written piece by piece to a file beside it, which then replaces it: the whole-guide booklet is
-    29 MB of HTML at 5,000 articles, and as one string it was held three times over (the view, the
-    rendered page, its bytes). Placeholders are comments: the page reads the same without them.
-    If any is missing (a plugin that strips comments), nothing is written and BookletError says so.
+    def __init__(self, path: Path, view_data: dict, render_page: Callable[[str, dict], str]) -> None:
+        self.path, self.view, self.render_page = path, view_data, render_page
+        with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
+            text = page.read()
+        if text.count(view_data["body"]) != 1:
+            raise BookletError(f"{path}: its articles have no place in the page as written: something after the page"
+                               " template removed our HTML comments (a minifier?)")
+        self.head, self.tail = text.split(view_data["body"])
+        self.todo = collections.deque(view_data["articles"])
+        self.part = path.with_name(f".{path.name}.part")
+        self.out: TextIO | None = None
+
+    def start(self) -> None:
+        self.out = self.part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="")  # as MkDocs writes pages
+        self.out.write(self.head)
+
+    def article(self, parts: Parts) -> None:
+        item = self.todo.popleft()
+        self.out.write("\n" + self.render_page(ARTICLE_TEMPLATE, {"a": self.view["article"](item, parts)}) + "\n")
+
+    def finish(self, parts_of: Callable[[str], Parts]) -> None:
+        while self.todo:  # an article the shared pass did not reach in this booklet's order
+            self.article(parts_of(self.todo[0]["src_uri"]))
+        self.out.write("\n")
+        for item in self.view["worksheets"]:
+            self.out.write(self.render_page(SHEET_TEMPLATE, {"w": self.view["sheet"](item, parts_of(item["src_uri"]))}) + "\n")
+        self.out.write(self.tail)
+        self.out.close()
+
+
+def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], str]) -> None:
+    """Write the articles and worksheets into each booklet page as MkDocs wrote it, in place of the
+    page's placeholder (`view`), one at a time: at 5,000 articles the whole-guide booklet is 29 MB of
+    HTML, and every article is in two booklets (its section's and the whole guide's). `render_page`
+    renders a template (ARTICLE_TEMPLATE, SHEET_TEMPLATE) with a context.
+
+    One pass over the articles in the order of the booklet that has most (the whole guide: its
+    sections one after another) reads each article once and writes it into every booklet that has it
+    next, so only one article's parts are in memory at a time. Each page is written to a file beside
+    it, and the files replace the pages only once all are complete; if a page has no placeholder (a
+    plugin that strips comments), nothing is written and BookletError says so.
     """
-    mark = re.compile(rf"<!--guide-booklet {view_data['token']} (\d+)-->")
-    with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
-        text = page.read()
-    marks = list(mark.finditer(text))
-    numbers = [int(m.group(1)) for m in marks]
-    pending = view_data["pending"]
-    if sorted(numbers) != list(range(len(pending))):
-        raise BookletError(f"{len(pending) - len(marks)} of its {len(pending)} articles and worksheets have no place in the page"
-                           " as written: something after the page template removed our HTML comments (a minifier?)")
-    part = path.with_name(f".{path.name}.part")
+    fillings = [_Filling(path, v, render_page) for path, v in written]
+    sheet_uris = {w["src_uri"] for _, v in written for w in v["worksheets"]}
+    sheets: dict[str, Parts] = {}  # a few, each in several booklets: kept
+
+    def parts_of(src_uri: str) -> Parts:
+        if src_uri in sheets:
+            return sheets[src_uri]
+        parts = written[0][1]["parts"](src_uri)
+        if src_uri in sheet_uris:
+            sheets[src_uri] = parts
+        return parts
+
     try:
-        with part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="") as out:  # as MkDocs writes pages
-            pos = 0
-            for m, number in zip(marks, numbers):
-                out.write(text[pos:m.start()])
-                out.write(view_data["render"](pending[number]))
-                pos = m.end()
-            out.write(text[pos:])
-        os.replace(part, path)
+        for f in fillings:
+            f.start()
+        lead = max(fillings, key=lambda f: len(f.todo), default=None)
+        for item in list(lead.todo) if lead else ():
+            next_here = [f for f in fillings if f.todo and f.todo[0]["src_uri"] == item["src_uri"]]
+            parts = parts_of(item["src_uri"])  # the lead booklet is always one of them
+            for f in next_here:
+                f.article(parts)
+        for f in fillings:
+            f.finish(parts_of)
+        for f in fillings:
+            os.replace(f.part, f.path)
     finally:
-        part.unlink(missing_ok=True)  # gone already once it replaced the page
+        for f in fillings:
+            if f.out is not None:
+                f.out.close()
+            f.part.unlink(missing_ok=True)  # gone already once it replaced the page
 
 
 def _count(n: int, word: str) -> str:

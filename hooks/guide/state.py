@@ -38,8 +38,8 @@ class State:
     site_name: str = ""  # mkdocs.yml site_name and site_url, for what a booklet prints on its cover
     site_url: str = ""
     booklets: dict[str, str] = field(default_factory=dict)  # generated booklet src_uri -> its URL (hooks/booklets.py)
-    rendered: dict[str, str] = field(default_factory=dict)  # article src_uri -> its HTML as its page shows it, until read
-    booklet_parts: dict[str, booklet.Parts] = field(default_factory=dict)  # src_uri -> the page read once for booklets
+    rendered: dict[str, str] = field(default_factory=dict)  # article src_uri -> its HTML as its page shows it (page.content's own string)
+    booklet_links: dict[str, list[str]] = field(default_factory=dict)  # article src_uri -> the pages it links to (booklet.links)
     booklet_views: dict[str, dict] = field(default_factory=dict)  # booklet src_uri -> what its page shows
     forms: dict[str, Markup] = field(default_factory=dict)  # worksheet src_uri -> its form, rendered once
     fragments: dict = field(default_factory=dict)  # template fragments shared by many pages (fragments.py)
