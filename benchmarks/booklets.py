@@ -6,10 +6,11 @@
 Each build is `python -m mkdocs build --strict -q` in its own subprocess under /usr/bin/time (wall
 time, CPU time and peak memory); the two configs take turns, and the best of the rounds is kept.
 Then one build runs in this process with the booklet work timed by itself (CPU time of this
-process, which other people's jobs on a shared machine disturb far less than wall time): reading
-the articles into parts and joining them (`State.booklet`), and whole booklet pages (template and
-writing, `_build_page`). Prints the numbers and the size of the booklet pages; BENCHMARKS.md
-records them.
+process, which other people's jobs on a shared machine disturb far less than wall time): each
+booklet's cover, contents and articles' links (`State.booklet`), whole booklet pages as MkDocs
+writes them (template and writing, `_build_page`), and the articles and worksheets written into
+them after the build (`booklet.fill`). Prints the numbers and the size of the booklet pages;
+BENCHMARKS.md records them.
 """
 from __future__ import annotations
 
@@ -55,17 +56,25 @@ def steps(config: Path, site: Path) -> dict[str, float]:
     from mkdocs.config import load_config
 
     sys.path.insert(0, str(ROOT / "hooks"))
-    from guide import state as guide_state
+    from guide import booklet as guide_booklet, state as guide_state
 
-    spent = {"read and join (State.booklet)": 0.0, "booklet pages (template, write)": 0.0, "whole build": 0.0}
-    view, build_page = guide_state.State.booklet, mkbuild._build_page
+    spent = {"contents and links (State.booklet)": 0.0, "booklet pages (template, write)": 0.0,
+             "articles written in (booklet.fill)": 0.0, "whole build": 0.0}
+    view, build_page, fill = guide_state.State.booklet, mkbuild._build_page, guide_booklet.fill
 
     def timed_view(self, src_uri):
         start = time.process_time()
         try:
             return view(self, src_uri)
         finally:
-            spent["read and join (State.booklet)"] += time.process_time() - start
+            spent["contents and links (State.booklet)"] += time.process_time() - start
+
+    def timed_fill(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return fill(*args, **kwargs)
+        finally:
+            spent["articles written in (booklet.fill)"] += time.process_time() - start
 
     def timed_page(page, config, *args, **kwargs):
         start = time.process_time()
@@ -76,13 +85,13 @@ def steps(config: Path, site: Path) -> dict[str, float]:
                 spent["booklet pages (template, write)"] += time.process_time() - start
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    guide_state.State.booklet, mkbuild._build_page = timed_view, timed_page
+    guide_state.State.booklet, mkbuild._build_page, guide_booklet.fill = timed_view, timed_page, timed_fill
     try:
         start = time.process_time()
         mkbuild.build(load_config(str(config), site_dir=str(site)))
         spent["whole build"] = time.process_time() - start
     finally:
-        guide_state.State.booklet, mkbuild._build_page = view, build_page
+        guide_state.State.booklet, mkbuild._build_page, guide_booklet.fill = view, build_page, fill
     return spent
 
 
