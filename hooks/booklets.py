@@ -6,6 +6,7 @@ so by the time a booklet's template runs every article it needs is already there
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -74,10 +75,13 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Each booklet page was written with a placeholder where its articles go: put them in, one at
     a time (guide.booklet.fill), so a whole-guide booklet is never one string in memory."""
-    views = config[KEY].booklet_views
-    written = [(Path(view["path"]), view) for view in views.values() if "path" in view]
+    state = config[KEY]
+    written = [(Path(view["path"]), view) for view in state.booklet_views.values() if "path" in view]
     try:
-        guide.booklet.fill(written, lambda name, context: _env.get_template(name).render(context))
-    except (OSError, guide.booklet.BookletError) as e:
+        templates = {name: _env.get_template(name) for name in (guide.booklet.ARTICLE_TEMPLATE, guide.booklet.SHEET_TEMPLATE)}
+        guide.booklet.fill(written, lambda name, context: templates[name].render(context), functools.partial(guide.booklet.read, state))
+    except guide.booklet.BookletError as e:
         raise PluginError(f"Booklet {e}") from None
-    views.clear()
+    except jinja2.TemplateError as e:  # a template in overrides/ changed by hand
+        raise PluginError(f"Booklets: {type(e).__name__} in a booklet template: {e}") from None
+    state.booklet_views.clear()

@@ -1,8 +1,10 @@
 """Booklets: the assembly in units, the built pages, and the printed PDFs in Chromium."""
 from __future__ import annotations
 
+import functools
 import io
 import json
+import pathlib
 import re
 import urllib.parse
 
@@ -17,7 +19,7 @@ from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, wait_fo
 SECTIONS = ["communication", "consent", "pacing", "rituals", "body-and-health", "conditions"]
 
 
-# ---- units: reading an article's HTML once, joining it into a booklet ----------------------------
+# ---- units: reading an article's HTML, joining it into a booklet, writing it in ------------------
 
 ARTICLE = """<p class="guide-standfirst">What this is &amp; why.</p>
 <div class="admonition abstract"><p class="admonition-title">Key points</p><ul><li>One</li></ul></div>
@@ -53,7 +55,7 @@ def test_links_to_pages_in_the_booklet_become_anchors_and_the_rest_keep_an_addre
     assert 'href="https://example.org/a?b=1&amp;c=2" data-print-url="https://example.org/a?b=1&amp;c=2" title="x > y"' in out
     assert 'href="mailto:team@example.org">' in out  # not a page: left alone
     assert 'src="../../assets/picture.png"' in out
-    assert parts.targets[:3] == ["consent/agreed-signals/", "consent/pauses/", "rituals/evening-routine/"]
+    assert booklet.links(ARTICLE, "consent/pauses/") == ["consent/agreed-signals/", "consent/pauses/", "rituals/evening-routine/", "./"]
 
 
 def test_the_whole_guide_booklet_sits_higher_so_relative_links_change():
@@ -145,7 +147,7 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out(tmp_
     # not this view's own stays as it is.
     page = tmp_path / "index.html"
     page.write_text(f"<main>{view['body']}<!--guide-booklet 0123abcd--></main>", encoding="utf-8")
-    booklet.fill([(page, view)], lambda name, context: f"[{name}] {context['a']['html']}")
+    booklet.fill([(page, view)], lambda name, context: f"[{name}] {context['a']['html']}", functools.partial(booklet.read, st))
     assert page.read_text(encoding="utf-8") == ('<main>\n[partials/booklet-article.html] <h3 id="a--one--x">X</h3>\n\n'
                                                  "<!--guide-booklet 0123abcd--></main>")
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
@@ -153,14 +155,10 @@ def test_an_article_the_build_did_not_render_is_named_not_silently_left_out(tmp_
     assert view["summary"] == "1 article from the Alpha &amp; &lt;Co&gt; section of Guide."  # escaped once
 
 
-def _views(orders: list[list[str]], sheets: list[list[str]] | None = None, made: list | None = None) -> list[dict]:
+def _views(orders: list[list[str]], sheets: list[list[str]] | None = None) -> list[dict]:
     """Booklet views as `fill` reads them: each with its articles (and worksheets) in order."""
-    def parts(uri):
-        if made is not None:
-            made.append(uri)
-        return uri.upper()
     return [{"body": f"<!--guide-booklet t{i}-->", "articles": [{"src_uri": u} for u in order],
-             "worksheets": [{"src_uri": u} for u in (sheets[i] if sheets else [])], "parts": parts,
+             "worksheets": [{"src_uri": u} for u in (sheets[i] if sheets else [])],
              "article": lambda item, p: {"html": p}, "sheet": lambda item, p: {"html": p}} for i, order in enumerate(orders)]
 
 
@@ -168,25 +166,33 @@ def _text(name: str, context: dict) -> str:
     return (context.get("a") or context["w"])["html"]
 
 
+def _fill(written: list, render=_text, made: list | None = None) -> None:
+    def read(uri):  # an article's parts, here its name in capitals
+        if made is not None:
+            made.append(uri)
+        return uri.upper()
+    booklet.fill(written, render, read)
+
+
 def test_each_article_is_read_once_for_every_booklet_it_is_in(tmp_path):
     """Articles are in their section's booklet and the whole guide's: one pass in the whole guide's
     order writes each into both, so only one article's parts are held at a time."""
     made: list[str] = []
-    views = _views([["a1", "a2"], ["b1"], ["a1", "a2", "b1"]], [["w"], [], ["w"]], made)
+    views = _views([["a1", "a2"], ["b1"], ["a1", "a2", "b1"]], [["w"], [], ["w"]])
     pages = []
     for i, view in enumerate(views):
         pages.append(tmp_path / f"{i}.html")
         pages[-1].write_text(f"<main>{view['body']}</main>", encoding="utf-8")
-    booklet.fill(list(zip(pages, views)), _text)
+    _fill(list(zip(pages, views)), made=made)
     assert [p.read_text(encoding="utf-8") for p in pages] == [
         "<main>\nA1\n\nA2\n\nW\n</main>", "<main>\nB1\n\n</main>", "<main>\nA1\n\nA2\n\nB1\n\nW\n</main>"]
     assert made == ["a1", "a2", "b1", "w"]  # the worksheet once, kept for the second booklet
     # A booklet whose order the pass cannot follow still gets every article, in its own order.
     made.clear()
-    views = _views([["b", "a"], ["a", "b", "c"]], made=made)
+    views = _views([["b", "a"], ["a", "b", "c"]])
     for page, view in zip(pages, views):
         page.write_text(f"<main>{view['body']}</main>", encoding="utf-8")
-    booklet.fill(list(zip(pages, views)), _text)
+    _fill(list(zip(pages, views)), made=made)
     assert [p.read_text(encoding="utf-8") for p in pages[:2]] == ["<main>\nB\n\nA\n\n</main>", "<main>\nA\n\nB\n\nC\n\n</main>"]
     assert sorted(made) == ["a", "a", "b", "c"]
 
@@ -197,11 +203,11 @@ def test_a_booklet_page_missing_its_placeholder_is_an_error_and_nothing_is_writt
     page, other = tmp_path / "index.html", tmp_path / "other.html"
     other.write_text(f"<main>{second['body']}</main>", encoding="utf-8")
     page.write_text("<main></main>\r\n", encoding="utf-8", newline="")
-    with pytest.raises(booklet.BookletError, match=r"index\.html: its articles have no place in the page as written"):
-        booklet.fill([(other, second), (page, first)], _text)
+    with pytest.raises(booklet.BookletError, match=r"index\.html: the page as written has its articles' placeholder 0 times"):
+        _fill([(other, second), (page, first)])
     assert page.read_bytes() == b"<main></main>\r\n" and other.read_text(encoding="utf-8") == f"<main>{second['body']}</main>"
     page.write_text(f"<main>\r\n{first['body']}\r\n</main>", encoding="utf-8", newline="")
-    booklet.fill([(page, first)], _text)
+    _fill([(page, first)])
     assert page.read_bytes() == b"<main>\r\n\nONE\n\n\r\n</main>"  # line endings as MkDocs wrote them
 
     def fails(name, context):  # the other booklet is complete by then
@@ -210,16 +216,40 @@ def test_a_booklet_page_missing_its_placeholder_is_an_error_and_nothing_is_writt
         return _text(name, context)
     page.write_text(f"<main>{first['body']}</main>", encoding="utf-8")
     with pytest.raises(OSError):
-        booklet.fill([(other, second), (page, first)], fails)
+        _fill([(other, second), (page, first)], fails)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "other.html"]  # no half-written copy left
     assert page.read_text(encoding="utf-8") == f"<main>{first['body']}</main>"
     assert other.read_text(encoding="utf-8") == f"<main>{second['body']}</main>"  # nor one booklet done and one not
 
 
+def test_a_full_disk_names_the_booklet_and_leaves_no_copy_beside_any_page(tmp_path, monkeypatch):
+    first, second = _views([["one"], ["two"]])
+    page, other = tmp_path / "index.html", tmp_path / "other.html"
+    for path, view in ((page, first), (other, second)):
+        path.write_text(f"<main>{view['body']}</main>", encoding="utf-8")
+    opened = pathlib.Path.open
+
+    def full(self, *args, **kwargs):  # the copy is written in a buffer; it fails on close, and again
+        f = opened(self, *args, **kwargs)
+        if self.name == ".other.html.part":
+            class Full(io.TextIOWrapper):
+                def close(self):
+                    super().close()
+                    raise OSError(28, "No space left on device")
+            f = Full(f.detach(), encoding="utf-8", newline="")
+        return f
+    monkeypatch.setattr(pathlib.Path, "open", full)
+    with pytest.raises(booklet.BookletError, match=r"other\.html: could not write it \(No space left on device\)"):
+        _fill([(page, first), (other, second)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "other.html"]
+    assert page.read_text(encoding="utf-8") == f"<main>{first['body']}</main>"  # the other one, complete, is not swapped in
+
+
 def test_an_articles_links_are_read_without_making_its_parts():
-    for url in ("consent/pauses/", "consent/pauses.html"):
-        assert booklet.links(ARTICLE, url) == booklet.prepare(ARTICLE, url, "x").targets
-    assert booklet.links('<h2 id="a" href="../b/">B</h2><a class="c" href="../c/">C</a>', "x/y/") == ["x/b/", "x/c/"]
+    assert booklet.links('<h2 id="a" href="../b/">B</h2><a class="c" href="../c/">C</a><a href="https://x.org/">x</a>'
+                         '<!-- <a href="../d/"> --><img src="../e.png">', "x/y/") == ["x/b/", "x/c/"]
+    # Without directory URLs a page's links resolve from its folder: "../" is already the site's root.
+    assert booklet.links(ARTICLE, "consent/pauses.html") == ["agreed-signals/", "consent/pauses.html", "rituals/evening-routine/", "./"]
 
 
 # ---- the built guide ----------------------------------------------------------------------------

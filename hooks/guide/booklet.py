@@ -2,7 +2,7 @@
 build has already rendered. Publishers maintain nothing: a booklet is the section's articles, in the
 order its page lists them, with the worksheets they link to at the end.
 
-An article's HTML (as its own page shows it) is read once into `Parts` (`prepare`): headings one
+An article's HTML (as its own page shows it) is read into `Parts` (`prepare`): headings one
 level down (the booklet has the one h1, article titles are h2), ids prefixed with the article's
 anchor, and every internal link resolved to a site path. Each booklet then joins the parts
 (`render`): a link to a page in this booklet points at its #anchor; any other link points at the page
@@ -15,6 +15,7 @@ writing back every token, took 2.7 times as long as all of `prepare` (docs/DESIG
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import functools
 import html
@@ -22,7 +23,7 @@ import os
 import posixpath
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 from urllib.parse import urljoin, urlsplit
@@ -101,7 +102,7 @@ def review_span(pages: list[PageInfo]) -> tuple[dt.date | None, dt.date | None]:
     return (min(dates), max(dates)) if dates else (None, None)
 
 
-# ---- reading an article's HTML once ------------------------------------------------------------
+# ---- reading an article's HTML ----------------------------------------------------------------
 
 _ATTRS = r"""(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)"""
 TAG = re.compile(
@@ -133,17 +134,16 @@ class Link:
 
 @dataclass
 class Parts:
-    """An article or worksheet, read once: HTML text with its internal links left open."""
+    """An article or worksheet, read for a booklet: HTML text with its internal links left open."""
 
     items: list[str | Link]
-    targets: list[str] = field(default_factory=list)  # internal pages it links to, in order
 
 
 def prepare(text: str, page_url: str, prefix: str, drop_attrs: frozenset[str] = frozenset()) -> Parts:
-    """Read a page's HTML once: headings down one level (h6 stays h6), ids prefixed with `prefix--`,
+    """Read a page's HTML for a booklet: headings down one level (h6 stays h6), ids prefixed with `prefix--`,
     internal links resolved against `page_url` (site-relative, as MkDocs made it), `drop_attrs` removed."""
     items: list[str | Link] = []
-    targets: list[str] = []
+    targets: list[str] = []  # `links` gives these
     pos = 0
     for m in TAG.finditer(text):
         raw, end_heading, heading, heading_attrs, name, attrs, slash = m.group(0), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7)
@@ -162,12 +162,12 @@ def prepare(text: str, page_url: str, prefix: str, drop_attrs: frozenset[str] = 
         else:
             items.append(raw)
     items.append(text[pos:])
-    return Parts(_merged(items), targets)
+    return Parts(_merged(items))
 
 
 def links(text: str, page_url: str) -> list[str]:
-    """The internal pages a page's HTML links to, in order: `prepare(...).targets`, without making
-    the parts (a booklet needs only these until it is filled in; `fill` reads each page again)."""
+    """The internal pages a page's HTML links to, in order, as `prepare` resolves them, without
+    making the parts (a booklet needs only these until it is filled in; `fill` reads each page again)."""
     targets: list[str] = []
     for m in TAG.finditer(text):
         attrs = m.group(4) if m.group(3) else m.group(6)
@@ -291,7 +291,8 @@ def view(state: State, src_uri: str) -> dict:
     the build (`fill`), one at a time.
 
     An article the build did not render (`mkdocs serve --dirty` renders only changed pages) is named
-    as missing instead.
+    as missing instead. `article` and `sheet` make what the two partials show for one article or
+    worksheet, from its parts (`read`), as `fill` writes it in.
     """
     site, s, key = state.site, state.settings, key_of(src_uri)
     url, site_url = state.booklets[src_uri], state.site_url
@@ -336,12 +337,12 @@ def view(state: State, src_uri: str) -> dict:
         "missing": [escape(p.meta.title) for p in pages if p.src_uri not in state.rendered],
         # Where `fill` puts the articles and worksheets: a comment, so the page reads the same without it.
         "body": Markup(f"<!--guide-booklet {secrets.token_hex(8)}-->"),  # random: no article can hold it by chance
-        "parts": functools.partial(_parts, state),
         "article": article, "sheet": sheet_of,
     }
 
 
-def _parts(state: State, src_uri: str) -> Parts:
+def read(state: State, src_uri: str) -> Parts:
+    """An article or worksheet of this build, read into parts for the booklets."""
     page = state.site.pages[src_uri]
     if page.kind == "worksheet":
         return sheet(state.form(page), page)
@@ -360,43 +361,69 @@ class _Filling:
         self.path, self.view, self.render_page = path, view_data, render_page
         with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
             text = page.read()
-        if text.count(view_data["body"]) != 1:
-            raise BookletError(f"{path}: its articles have no place in the page as written: something after the page"
-                               " template removed our HTML comments (a minifier?)")
+        found = text.count(view_data["body"])
+        if found != 1:
+            raise BookletError(f"{path}: the page as written has its articles' placeholder {found} times, not once:"
+                               " something after the page template changed our HTML comments (a minifier?)")
         self.head, self.tail = text.split(view_data["body"])
         self.todo = collections.deque(view_data["articles"])
         self.part = path.with_name(f".{path.name}.part")
         self.out: TextIO | None = None
 
     def start(self) -> None:
-        self.out = self.part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="")  # as MkDocs writes pages
-        self.out.write(self.head)
+        with self._writing():
+            self.out = self.part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="")  # as MkDocs writes pages
+            self.out.write(self.head)
+        self.head = ""  # written: the whole guide's contents are not needed twice
 
     def article(self, parts: Parts) -> None:
         item = self.todo.popleft()
-        self.out.write("\n" + self.render_page(ARTICLE_TEMPLATE, {"a": self.view["article"](item, parts)}) + "\n")
+        html = self.render_page(ARTICLE_TEMPLATE, {"a": self.view["article"](item, parts)})
+        with self._writing():
+            self.out.write("\n" + html + "\n")
 
     def finish(self, parts_of: Callable[[str], Parts]) -> None:
         while self.todo:  # an article the shared pass did not reach in this booklet's order
             self.article(parts_of(self.todo[0]["src_uri"]))
-        self.out.write("\n")
-        for item in self.view["worksheets"]:
-            self.out.write(self.render_page(SHEET_TEMPLATE, {"w": self.view["sheet"](item, parts_of(item["src_uri"]))}) + "\n")
-        self.out.write(self.tail)
-        self.out.close()
+        sheets = [self.render_page(SHEET_TEMPLATE, {"w": self.view["sheet"](item, parts_of(item["src_uri"]))}) + "\n"
+                  for item in self.view["worksheets"]]
+        with self._writing():
+            self.out.write("\n" + "".join(sheets) + self.tail)
+            self.out.close()
+
+    def swap(self) -> None:
+        with self._writing():
+            os.replace(self.part, self.path)
+
+    def discard(self) -> None:
+        """Whatever happened: no copy left beside the page (closing may fail again on a full disk)."""
+        with contextlib.suppress(OSError):
+            if self.out is not None:
+                self.out.close()
+        with contextlib.suppress(OSError):
+            self.part.unlink(missing_ok=True)  # gone already once it replaced the page
+
+    @contextlib.contextmanager
+    def _writing(self):
+        try:
+            yield
+        except OSError as e:  # a full disk, say: name the booklet, not only the error
+            raise BookletError(f"{self.path}: could not write it ({e.strerror or e})") from e
 
 
-def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], str]) -> None:
+def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], str], read_parts: Callable[[str], Parts]) -> None:
     """Write the articles and worksheets into each booklet page as MkDocs wrote it, in place of the
     page's placeholder (`view`), one at a time: at 5,000 articles the whole-guide booklet is 29 MB of
     HTML, and every article is in two booklets (its section's and the whole guide's). `render_page`
-    renders a template (ARTICLE_TEMPLATE, SHEET_TEMPLATE) with a context.
+    renders a template (ARTICLE_TEMPLATE, SHEET_TEMPLATE) with a context; `read_parts` reads an
+    article or worksheet by its src_uri (`read`).
 
     One pass over the articles in the order of the booklet that has most (the whole guide: its
     sections one after another) reads each article once and writes it into every booklet that has it
     next, so only one article's parts are in memory at a time. Each page is written to a file beside
     it, and the files replace the pages only once all are complete; if a page has no placeholder (a
-    plugin that strips comments), nothing is written and BookletError says so.
+    plugin that strips comments) or a file cannot be written, no copy is left beside any page and
+    BookletError names the booklet.
     """
     fillings = [_Filling(path, v, render_page) for path, v in written]
     sheet_uris = {w["src_uri"] for _, v in written for w in v["worksheets"]}
@@ -405,7 +432,7 @@ def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], st
     def parts_of(src_uri: str) -> Parts:
         if src_uri in sheets:
             return sheets[src_uri]
-        parts = written[0][1]["parts"](src_uri)
+        parts = read_parts(src_uri)
         if src_uri in sheet_uris:
             sheets[src_uri] = parts
         return parts
@@ -413,21 +440,18 @@ def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], st
     try:
         for f in fillings:
             f.start()
-        lead = max(fillings, key=lambda f: len(f.todo), default=None)
-        for item in list(lead.todo) if lead else ():
+        for item in max((v["articles"] for _, v in written), key=len, default=[]):
             next_here = [f for f in fillings if f.todo and f.todo[0]["src_uri"] == item["src_uri"]]
-            parts = parts_of(item["src_uri"])  # the lead booklet is always one of them
+            parts = parts_of(item["src_uri"])  # the booklet this order is from is always one of them
             for f in next_here:
                 f.article(parts)
         for f in fillings:
             f.finish(parts_of)
         for f in fillings:
-            os.replace(f.part, f.path)
+            f.swap()
     finally:
         for f in fillings:
-            if f.out is not None:
-                f.out.close()
-            f.part.unlink(missing_ok=True)  # gone already once it replaced the page
+            f.discard()
 
 
 def _count(n: int, word: str) -> str:
