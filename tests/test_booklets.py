@@ -243,6 +243,9 @@ def test_a_full_disk_names_the_booklet_and_leaves_no_copy_beside_any_page(tmp_pa
         _fill([(page, first), (other, second)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "other.html"]
     assert page.read_text(encoding="utf-8") == f"<main>{first['body']}</main>"  # the other one, complete, is not swapped in
+    other.unlink()  # a page gone before it is filled in (a second build cleaning the folder, say)
+    with pytest.raises(booklet.BookletError, match=r"other\.html: could not read it \(No such file or directory\)"):
+        _fill([(page, first), (other, second)])
 
 
 def test_an_articles_links_are_read_without_making_its_parts():
@@ -333,6 +336,19 @@ def test_the_booklet_has_the_worksheets_its_articles_link_each_once(site):
     for s in page.select(".guide-booklet__sheet"):
         assert s["data-print-mode"] == "blank" and s.select_one("form.guide-ws")
         assert not s.select(".guide-ws__toolbar, [data-guide-worksheet], button")
+
+
+def test_a_plugin_that_strips_html_comments_stops_the_build_naming_the_booklet(tmp_path):
+    """A minifier after our templates removes the placeholder the articles go in: the build says so,
+    without a traceback, and leaves no half-written copy beside the page."""
+    minifier = tmp_path / "minify.py"
+    minifier.write_text("import re\n\ndef on_post_page(output, **kwargs):\n"
+                        "    return re.sub(r'<!--.*?-->', '', output, flags=re.S)\n", encoding="utf-8")
+    cfg = copy_project(tmp_path, config_edit=lambda c: c["hooks"].append(str(minifier)))
+    build = mkdocs(cfg, tmp_path / "site")
+    assert build.returncode != 0 and "Traceback" not in build.output, build.output[-2000:]
+    assert re.search(r"Booklet \S*booklet/index\.html: the page as written has its articles' placeholder 0 times", build.output), build.output[-2000:]
+    assert not list((tmp_path / "site").glob("**/.*.part"))
 
 
 def test_a_file_at_a_booklets_address_stops_the_build_with_the_fix(tmp_path):

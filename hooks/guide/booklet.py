@@ -359,7 +359,7 @@ class _Filling:
 
     def __init__(self, path: Path, view_data: dict, render_page: Callable[[str, dict], str]) -> None:
         self.path, self.view, self.render_page = path, view_data, render_page
-        with path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
+        with self._named("read"), path.open(encoding="utf-8", newline="") as page:  # line endings as MkDocs wrote them
             text = page.read()
         found = text.count(view_data["body"])
         if found != 1:
@@ -371,7 +371,7 @@ class _Filling:
         self.out: TextIO | None = None
 
     def start(self) -> None:
-        with self._writing():
+        with self._named("write"):
             self.out = self.part.open("w", encoding="utf-8", errors="xmlcharrefreplace", newline="")  # as MkDocs writes pages
             self.out.write(self.head)
         self.head = ""  # written: the whole guide's contents are not needed twice
@@ -379,7 +379,7 @@ class _Filling:
     def article(self, parts: Parts) -> None:
         item = self.todo.popleft()
         html = self.render_page(ARTICLE_TEMPLATE, {"a": self.view["article"](item, parts)})
-        with self._writing():
+        with self._named("write"):
             self.out.write("\n" + html + "\n")
 
     def finish(self, parts_of: Callable[[str], Parts]) -> None:
@@ -387,12 +387,12 @@ class _Filling:
             self.article(parts_of(self.todo[0]["src_uri"]))
         sheets = [self.render_page(SHEET_TEMPLATE, {"w": self.view["sheet"](item, parts_of(item["src_uri"]))}) + "\n"
                   for item in self.view["worksheets"]]
-        with self._writing():
+        with self._named("write"):
             self.out.write("\n" + "".join(sheets) + self.tail)
             self.out.close()
 
     def swap(self) -> None:
-        with self._writing():
+        with self._named("write"):
             os.replace(self.part, self.path)
 
     def discard(self) -> None:
@@ -404,11 +404,11 @@ class _Filling:
             self.part.unlink(missing_ok=True)  # gone already once it replaced the page
 
     @contextlib.contextmanager
-    def _writing(self):
+    def _named(self, doing: str):
         try:
             yield
         except OSError as e:  # a full disk, say: name the booklet, not only the error
-            raise BookletError(f"{self.path}: could not write it ({e.strerror or e})") from e
+            raise BookletError(f"{self.path}: could not {doing} it ({e.strerror or e})") from e
 
 
 def fill(written: list[tuple[Path, dict]], render_page: Callable[[str, dict], str], read_parts: Callable[[str], Parts]) -> None:
