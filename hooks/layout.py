@@ -56,8 +56,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
     # contents, but on any other page is its section's.
     context["guide_depth"] = guide.fragments.AtDepth(state.fragments, context["base_url"])
     if page not in nav.pages:
-        key = ("sidebar", context["base_url"], tuple(a.title for a in page.ancestors))
-        context["guide_sidebar"] = guide.fragments.Fragment(state.fragments, key)
+        context["guide_sidebar"] = ("sidebar", tuple(a.title for a in page.ancestors))  # its key at this depth
     return context
 
 

@@ -10,42 +10,28 @@ from __future__ import annotations
 from typing import Callable, Hashable
 
 
-class Fragment:
-    """One cached piece of HTML: `html` when an earlier page rendered it; else the template renders
-    it and passes it through `keep`."""
-
-    def __init__(self, store: dict, key: Hashable):
-        self._store, self._key = store, key
-
-    @property
-    def html(self) -> str | None:
-        return self._store.get(self._key)
-
-    def keep(self, html: str) -> str:
-        self._store[self._key] = html
-        return html
-
-
 class AtDepth:
     """Template blocks that come out the same on every page at one depth (`base_url`): their links
-    are relative. `part(name, render)` renders a block on the first such page (`render` is the
-    block's `super`) and reuses it on the others; `titled` does the same for a block that differs
-    only by the page's title, which the template writes as `slot` (Material's header)."""
+    are relative. `part(name, caller)` renders a block on the first such page (`caller` is the
+    block's `super`, or the body of a `{% call %}` block) and reuses it on the others; `name` may be
+    any key that says what else the block depends on (the sidebar: the page's section). `titled`
+    does the same for a block that differs only by the page's title, which the template writes as
+    `slot` (Material's header)."""
 
     slot = "\x00guide-page-title\x00"  # nothing else in a header can contain a NUL character
 
     def __init__(self, store: dict, depth: str):
         self._store, self._depth = store, depth
 
-    def part(self, name: str, render: Callable[[], str]) -> str:
-        return self._get(name, render, lambda html: True)
+    def part(self, name: Hashable, caller: Callable[[], str]) -> str:
+        return self._get(name, caller, lambda html: True)
 
     def titled(self, name: str, render: Callable[[], str], title: object) -> str:
         # Kept only with the slot in exactly one place: an override of the header without it would
         # otherwise give every page the first page's title.
         return self._get(name, render, lambda html: html.count(self.slot) == 1).replace(self.slot, str(title))
 
-    def _get(self, name: str, render: Callable[[], str], keep: Callable[[str], bool]) -> str:
+    def _get(self, name: Hashable, render: Callable[[], str], keep: Callable[[str], bool]) -> str:
         key = (name, self._depth)
         html = self._store.get(key)
         if html is None:
