@@ -191,3 +191,17 @@ def stop(proc: subprocess.Popen, group: bool = False, timeout: float = 20) -> st
     except subprocess.TimeoutExpired:
         send(signal.SIGKILL)
         return proc.communicate()[0]
+
+
+def rules(reader, first_page: int = 0) -> int:
+    """Writing lines drawn in a PDF (a pypdf PdfReader, from `first_page` on): thin filled rectangles at least 100 CSS px
+    wide. Chromium draws a border as `re f`; a background gradient is not drawn at all when
+    "Background graphics" is off, the browser's default."""
+    from pypdf.generic import ContentStream  # test packages only: this module is also used without them
+
+    found = 0
+    for p in reader.pages[first_page:]:
+        for operands, op in ContentStream(p.get_contents(), reader).operations:
+            if op == b"re" and abs(float(operands[3])) <= 2 and abs(float(operands[2])) >= 100:
+                found += 1
+    return found

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from guide import booklet, site as guide_site
-from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, wait_for
+from sitebuild import ROOT, article, copy_project, mkdocs, mkdocs_serve, rules, wait_for
 
 SECTIONS = ["communication", "consent", "pacing", "rituals", "body-and-health", "conditions"]
 
@@ -437,6 +437,11 @@ def test_a_section_booklet_prints_as_a_booklet(printed, site, sec, fmt):
     # Blank worksheets at the end, one page each.
     assert starts(pages, sheets, first[-1]) == list(range(n - len(sheets), n))
     assert sum("From Closer Again" in t for t in pages) == len(sheets)
+    # ...with their writing lines, printed as borders: Chromium's default leaves background graphics out.
+    lines = sum(int(t["data-rows"]) for t in page.select(".guide-booklet__sheet textarea[name]"))
+    lines += len(page.select(".guide-booklet__sheet input[type=text][name], .guide-booklet__sheet input[type=date][name]")
+                 ) - len(page.select(".guide-booklet__sheet td input"))
+    assert lines > 0 and rules(printed(f"{sec}/booklet/", fmt), first_page=n - len(sheets)) >= lines
     # No site chrome, and links that leave the booklet print their address.
     everything = "\n".join(pages)
     assert [w for w in CHROME if w in everything] == []

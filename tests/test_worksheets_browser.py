@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from guide import fields
-from sitebuild import ROOT, copy_project, mkdocs, serve_directory
+from sitebuild import ROOT, copy_project, mkdocs, rules, serve_directory
 
 pytestmark = pytest.mark.browser
 SHEETS = sorted(p.stem for p in (ROOT / "content" / "worksheets").glob("*.md") if p.stem != "index")
@@ -23,6 +23,11 @@ PLACEHOLDER = re.compile(r"(mm|dd|jj|tt)[/.-](mm|dd|jj|tt)[/.-](yyyy|aaaa|jjjj)|
 def pdf_pages(page, fmt: str) -> list[str]:
     reader = PdfReader(io.BytesIO(page.pdf(format=fmt, print_background=True)))
     return [p.extract_text() or "" for p in reader.pages]
+
+
+# Lines a blank sheet must print: each writing area's rows, and a line under each one-line box.
+WRITING_LINES = """() => [...document.querySelectorAll('form.guide-ws textarea[name]')].reduce((n, e) => n + Number(e.dataset.rows), 0)
+  + document.querySelectorAll('form.guide-ws input[type=text][name]:not(td input), form.guide-ws input[type=date][name]').length"""
 
 
 def squeezed(pages: list[str]) -> str:
@@ -226,6 +231,19 @@ def test_every_field_type_prints_every_character_and_prints_blank_on_one_page(fi
     assert field_visit.foreign_requests() == []
 
 
+@pytest.mark.parametrize("type_name", ["text", "lines", "checklist", "date", "signature"])
+def test_writing_lines_print_with_background_graphics_off(field_visit, type_name):
+    """Chromium's own print default: no background graphics. Every line is still there, blank and with answers."""
+    page = field_visit.open(f"worksheets/field-{type_name}/")
+    want = page.evaluate(WRITING_LINES)
+    assert want > 0
+    page.evaluate("document.documentElement.setAttribute('data-print-mode', 'blank')")
+    assert rules(PdfReader(io.BytesIO(page.pdf(format="A4")))) >= want
+    page.evaluate("document.documentElement.setAttribute('data-print-mode', 'answers')")
+    fill_long_answers(page)
+    assert rules(PdfReader(io.BytesIO(page.pdf(format="A4")))) >= want
+
+
 def test_long_answers_take_a_second_page_that_says_continued(visit):
     page = visit().open(CHECK_IN)
     text = "\n".join(f"Line {n} of what went well, with one rather long sentence to wrap. Café & <b>not bold</b>" for n in range(15))
@@ -237,6 +255,8 @@ def test_long_answers_take_a_second_page_that_says_continued(visit):
         printed = squeezed(pages)
         assert "".join(text.split()) in printed and "".join(text.replace("went well", "was hard").split()) in printed
         assert not PLACEHOLDER.search(" ".join(pages))  # the empty date prints as an empty line
+        # A line under every line of the two long answers (15 each, some wrapped), not only the 3 rows
+        assert rules(PdfReader(io.BytesIO(page.pdf(format=fmt)))) >= 30
 
 
 # ---- two people, one sheet ------------------------------------------------------------------
