@@ -104,24 +104,28 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files.documentation_pages():
         if file.src_uri in site.drafts:
             file.inclusion = InclusionLevel.DRAFT  # MkDocs' own meaning: in `serve`, not in `build`
-        if file.src_uri in site.unreadable:
-            files.remove(file)  # not text MkDocs could read: the problem list says why
     return files
 
 
 def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     """A checked page reaches MkDocs without its front matter, which MkDocs would parse a second time;
-    `on_page_markdown` gives it the checked one. Any other page (generated, or with a problem shown
-    by `serve`) MkDocs reads itself."""
-    if _checked(page, config) is None:
-        return None
-    return guide.pages.without_front_matter(page.file.content_string)
+    `on_page_markdown` gives it the checked one. A file that is not a page at all (`serve` only: not
+    UTF-8, empty, front matter never closed) is an empty page that shows the problem list, not a 404
+    where the publisher is looking. Any other page (generated, or with a problem) MkDocs reads itself."""
+    if _checked(page, config) is not None:
+        return guide.pages.without_front_matter(page.file.content_string)
+    site = config[KEY].site
+    return "" if site is not None and page.file.src_uri in site.unreadable else None
 
 
 @event_priority(100)  # first: Material's tags plugin reads page.meta in its own on_page_markdown
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if (info := _checked(page, config)) is not None:
         page.meta = guide.views.page_meta(info)
+    elif page.file.generated_by is None:
+        # A page with a problem (`serve` lists it on every page): its front matter is as typed, and
+        # a wrong type would stop Material (`tags: pacing` stops its tags plugin, and the preview hangs).
+        page.meta = guide.views.problem_meta(page.meta)
     guide.views.safe_meta(page.meta)
     return markdown
 

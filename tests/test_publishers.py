@@ -356,3 +356,15 @@ def test_tag_list_problems_are_clear(tmp_path):
     assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
     bad.write_bytes(b"pacing: caf\xe9\n")
     assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])
+
+
+@pytest.mark.parametrize("meta, shown", [
+    ({"title": "Mine", "tags": "pacing", "hide": "toc", "template": "nowhere.html"}, {"title": "Mine"}),
+    ({"title": ["not", "text"], "tags": [["nested"]]}, {}),
+    ({"title": "  "}, {}),
+    ({}, {}),
+])
+def test_a_page_with_a_problem_shows_material_only_its_title(meta, shown):
+    """`serve` renders a page whose front matter has a problem: a wrong type must not reach Material."""
+    from guide import views
+    assert views.problem_meta(meta) == shown

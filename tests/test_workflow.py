@@ -155,6 +155,19 @@ def test_preview_shows_drafts_with_a_marker_and_problems_in_the_browser(preview)
     config.write_text(good)
     wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" not in t, "the page once mkdocs.yml is fixed")
 
+    # Front matter of the wrong type (Material's tags plugin would stop on it, and the preview hang),
+    # then front matter never closed: the page being edited lists the problem itself, never a 404.
+    draft = target.read_text()
+    target.write_text(draft.replace("tags:\n- pacing\n- evenings", "tags: pacing"))
+    shown = wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" in t, "the tags problem on the page")
+    assert "content/pacing/my-draft.md" in shown and "tags" in BeautifulSoup(shown, "html.parser").select_one(".guide-problems").get_text()
+    assert "guide-problems" in fetch(url) and fetch(url + "assets/guide.css")
+    target.write_text(draft.replace("\n---\n", "\n\n", 1))
+    shown = wait_for(url + "pacing/my-draft/", lambda t: "front matter is not closed" in t, "the unclosed front matter on its own page")
+    assert "content/pacing/my-draft.md" in BeautifulSoup(shown, "html.parser").select_one(".guide-problems").get_text()
+    target.write_text(draft)
+    wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" not in t and "My draft about evenings" in t, "the page once fixed")
+
 
 def test_make_build_leaves_drafts_out(tmp_path):
     cfg = copy_project(tmp_path, {"content/pacing/my-draft.md": article("My draft about evenings", draft=True)})

@@ -26,6 +26,13 @@ def safe_meta(meta: dict) -> None:
             meta[key] = escape(meta[key])
 
 
+def problem_meta(meta: dict) -> dict:
+    """What MkDocs and Material may see of a page whose front matter has a problem: its title, if it
+    is text. Anything else could have any type, and the problem list already says what to fix."""
+    title = meta.get("title")
+    return {"title": title} if isinstance(title, str) and title.strip() else {}
+
+
 def page_meta(page: PageInfo) -> dict:
     """`page.meta` for MkDocs and Material: the checked front matter, with the keys the file gives,
     equal to what MkDocs' own YAML reading gives (tests/test_publishers.py checks every page of the guide)."""
