@@ -55,6 +55,8 @@ BAD = {
     "content/pacing/unclosed.md": "---\ntitle: Unclosed\n",
     "content/pacing/bad-tag.md": article("A bad tag", tags=["pacing", "fatige"]),
     "content/pacing/bad-link.md": article("A bad link", body="See [this](../consent/nowhere.md)."),
+    "content/pacing/bad-ref-link.md": article("A bad reference link", body="See [this][x].\n\n[x]: ../consent/nowhere.md\n"),
+    "content/pacing/links-a-draft.md": article("Links a draft", body="See [the plan][plan].\n\n[plan]: <draft-target.md#top>\n"),
     "content/pacing/duplicate.md": article("Agreeing signals you both understand"),
     "content/pacing/home-source.md": article("A home page source", sources=[{
         "publisher": "NHS", "title": "Home", "url": "https://www.nhs.uk/", "checked": "2026-01-01"}]),
@@ -64,7 +66,9 @@ BAD = {
 @pytest.fixture(scope="module")
 def bad_project(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bad")
-    cfg = copy_project(tmp, {k: v for k, v in BAD.items() if isinstance(v, str)})
+    # A draft is fine in itself; a published page that links to it is not (its link would be dead).
+    cfg = copy_project(tmp, {k: v for k, v in BAD.items() if isinstance(v, str)}
+                       | {"content/pacing/draft-target.md": article("A draft target", draft=True)})
     for rel, raw in BAD.items():
         if isinstance(raw, bytes):
             (tmp / rel).write_bytes(raw)

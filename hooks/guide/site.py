@@ -15,7 +15,8 @@ from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, R
 from .problems import Problem
 from .schema import SLUG
 
-LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)"  # [text](page.md)
+                  r"|^ {0,3}\[[^\]]+\]:\s*<?([^\s>#]+\.md)(?:#\S*)?>?", re.M)  # [text][ref] ... [ref]: page.md
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,11 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
         where = f"/{posixpath.dirname(uri.removesuffix('/' + INDEX))}/{BOOKLET}/".replace("//", "/")
         bad(uri, "-", f"{where} is the address of the booklet the build makes (rename the file)")
 
-    def references(uri: str, refs: Refs) -> None:
+    def references(uri: str, refs: Refs, published: bool = False) -> None:
+        """`published`: a page the published site will have, which must not point at a draft (left out of it)."""
+        def draft(target: str) -> str:
+            return " (a draft: the published site leaves it out; publish it first, or remove this)" if published and target in site.drafts else ""
+
         for i, tag in enumerate(refs.tags if site.tags else ()):  # no tag list: reported once, above
             if isinstance(tag, str) and tag not in site.tags:
                 bad(uri, f"tags[{i}]", f"{tag!r} is not in the tag list ({_did_you_mean(tag, site.tags)}or add it to tags.yml)")
@@ -211,23 +216,30 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
                 bad(uri, f"related[{i}]", f"{pin!r} is not a page ({_did_you_mean_page(pin, all_sources)}write the path from the docs folder, e.g. consent/agreed-signals.md)")
             elif pin == uri:
                 bad(uri, f"related[{i}]", "a page cannot be related to itself (remove it)")
+            elif draft(pin):
+                bad(uri, f"related[{i}]", f"{pin!r} is not published{draft(pin)}")
         for i, slug in enumerate(refs.worksheets):
             if isinstance(slug, str) and slug not in sheets:
                 bad(uri, f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
+            elif isinstance(slug, str) and draft(f"{WORKSHEETS}/{slug}.md"):
+                bad(uri, f"worksheets[{i}]", f"worksheet {slug!r} is not published{draft(f'{WORKSHEETS}/{slug}.md')}")
         here = posixpath.dirname(uri)
-        for target in LINK.findall(refs.body):
+        for m in LINK.finditer(refs.body):
+            target = m.group(1) or m.group(2)
             if "://" in target:
                 continue
             resolved = posixpath.normpath(posixpath.join(here, target))
             if resolved not in all_sources:
                 hint = _did_you_mean_page(resolved, all_sources, shown=lambda path: posixpath.relpath(path, here or "."))
                 bad(uri, "body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
+            elif draft(resolved):
+                bad(uri, "body", f"links to {target!r}, which is not published{draft(resolved)}")
 
     for uri, refs in sorted((with_problems or {}).items()):
         references(uri, refs)
     for uri, page in sorted(site.pages.items()):
         meta = page.meta
-        references(uri, Refs(meta.tags, meta.related or [], meta.worksheets, page.body))
+        references(uri, Refs(meta.tags, meta.related or [], meta.worksheets, page.body), published=not meta.draft)
         if page.kind == "worksheet" and meta.section not in sections:
             bad(uri, "section", f"{meta.section!r} is not a section ({_did_you_mean(meta.section, sections)}use one of: {', '.join(sorted(sections))})")
         if page.kind == "article" and meta.group:
