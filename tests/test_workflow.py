@@ -94,6 +94,16 @@ def test_check_reports_exactly_what_the_build_reports(bad_project):
     assert problem_lines(check.stderr) == problem_lines(build.output)
 
 
+def test_check_names_a_wrong_setting_in_words_like_the_build(tmp_path):
+    cfg = copy_project(tmp_path, config_edit=lambda c: c["extra"]["guide"].update(review_years="three"))
+    check = subprocess.run([sys.executable, "-m", "guide", "check", "-f", str(cfg)], cwd=tmp_path, env=env(), capture_output=True, text=True)
+    build = mkdocs(cfg, tmp_path / "site")
+    assert check.returncode == 1 and build.returncode != 0
+    for out in (check.stdout + check.stderr, build.output):
+        assert "Traceback" not in out
+        assert "mkdocs.yml: extra.guide.review_years: Expected type: a whole number but received: text (fix it in mkdocs.yml" in out
+
+
 def test_check_passes_the_real_guide_and_only_warns_on_plain_language(tmp_path):
     long_words = "Notwithstanding considerable physiological heterogeneity, rehabilitation ameliorates sequelae. " * 10
     cfg = copy_project(tmp_path, {"content/pacing/hard.md": article("Hard words", body=long_words)})

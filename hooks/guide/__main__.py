@@ -25,7 +25,7 @@ def check(argv: list[str]) -> int:
     from mkdocs.structure.files import get_files
 
     from . import site as site_mod
-    from .settings import read as read_settings
+    from .settings import check as check_settings
 
     argv = list(argv)
     config_file = _take(argv, "-f", "mkdocs.yml")
@@ -36,7 +36,7 @@ def check(argv: list[str]) -> int:
         print(f"{config_file}: {e}", file=sys.stderr)
         return 1
     root = Path(config_file).resolve().parent
-    settings = read_settings(config.extra, config.config_file_path)
+    settings, setting_problems = check_settings(config.extra, config.config_file_path)  # the defaults, if any
     docs = Path(config.docs_dir).resolve()
     prefix = (docs.relative_to(root).as_posix() if docs.is_relative_to(root) else str(docs)) + "/"
     files = get_files(config)
@@ -44,6 +44,7 @@ def check(argv: list[str]) -> int:
     tags_path = root / settings.tags_file
     site, problems = site_mod.read(sources, tags_path, prefix, settings.tags_file, serving=True,
                                    section_order=site_mod.section_order(config.nav or []))
+    problems += setting_problems
     wanted = {Path(p).resolve() for p in argv}
     warnings = 0
     for uri, page in sorted(site.pages.items()):

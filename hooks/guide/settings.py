@@ -1,6 +1,8 @@
 """Our settings, read from `extra.guide` in mkdocs.yml with MkDocs' own config machinery."""
 from __future__ import annotations
 
+import re
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -36,11 +38,20 @@ def check(extra: dict, config_file: str | None) -> tuple[GuideSettings, list[Pro
     """The settings, and what is wrong with them; with any problem, the defaults instead, so that
     `make serve` can keep serving and show the problem on the pages (a build stops: see `read`)."""
     settings, found = _validated(dict(extra.get("guide") or {}), config_file)
-    problems = [Problem("mkdocs.yml", f"extra.guide.{name}", f"{err} (fix it in mkdocs.yml; hooks/guide/settings.py "
+    problems = [Problem("mkdocs.yml", f"extra.guide.{name}", f"{_plain(err)} (fix it in mkdocs.yml; hooks/guide/settings.py "
                         "lists each setting, its type and its default)") for name, err in found]
     if problems:
         settings, _ = _validated({}, config_file)
     return settings, problems
+
+
+_TYPES = {"int": "a whole number", "float": "a number", "str": "text", "bool": "true or false", "list": "a list", "dict": "keys and values"}
+
+
+def _plain(err: Exception) -> str:
+    """MkDocs' message in words: "Expected type: <class 'int'> but received: <class 'str'>" names
+    Python's types, which a publisher editing mkdocs.yml does not know."""
+    return re.sub(r"<class '(\w+)'>", lambda m: _TYPES.get(m.group(1), m.group(1)), str(err))
 
 
 def _validated(data: dict, config_file: str | None) -> tuple[GuideSettings, list[tuple[str, Exception]]]:
