@@ -108,6 +108,31 @@ def test_axe_finds_no_violations_in_search_results(visit, server, scheme):
     assert axe_violations(page) == []
 
 
+# Every piece of text on the printed page, with its colour's contrast against white paper.
+PRINTED_CONTRAST = """() => {
+  const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const out = [];
+  for (const el of document.querySelectorAll('.md-content *')) {
+    const style = getComputedStyle(el);
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+    if (!text || style.display === 'none' || style.visibility === 'hidden' || !el.getClientRects().length) continue;
+    const alpha = (style.color.match(/[\\d.]+/g)[3] ?? 1) * 1;
+    const ratio = 1.05 / (lum(style.color) * alpha + (1 - alpha) + 0.05);
+    if (ratio < 4.5) out.push(`${el.className || el.tagName}: ${text.slice(0, 30)} (${style.color}, ${ratio.toFixed(2)}:1)`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path", ["conditions/heart-conditions/", "worksheets/medicines-log/", "pacing/booklet/"])
+def test_a_page_printed_in_dark_mode_prints_dark_text_on_white(visit, path):
+    page = visit(color_scheme="dark").open(path)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    page.emulate_media(media="print")
+    assert page.evaluate(PRINTED_CONTRAST) == []
+
+
 def test_every_page_has_a_skip_link_one_h1_and_no_skipped_heading_levels(site):
     pages = sorted(site.rglob("index.html"))
     assert len(pages) > 40
