@@ -240,13 +240,37 @@ def test_the_page_opened_from_a_result_highlights_the_words_found(visit):
     page = visit().open("")
     search(page, "choosing a safe word")
     page.locator('.guide-search__link[href^="/consent/agreed-signals/"]').click()
-    page.wait_for_url("**/consent/agreed-signals/?highlight=*")
+    page.wait_for_url("**/consent/agreed-signals/")
+    assert "?" not in page.url  # the words are handed over in the tab, not in the address (history, server log)
     marks = page.locator("article mark.guide-highlight")
     marks.first.wait_for()
     words = {m.lower() for m in marks.all_inner_texts()}
     assert "word" in words and any(w.startswith("safe") for w in words), words
     assert all(re.match(r"(choos|safe|word)", w) for w in words), words
     assert not page.locator("#guide-search").evaluate("d => d.open")
+    # Only the page the result opened is marked: loaded again, it is not.
+    page.reload()
+    page.locator("article h1").wait_for()
+    assert page.locator("article mark.guide-highlight").count() == 0
+
+
+@pytest_browser
+def test_enter_typed_faster_than_the_search_opens_the_best_result_for_the_words_in_the_box(visit):
+    page = visit().open("")
+    best = search(page, "vaginal dryness")[0]
+    assert "stoma" not in best
+    search(page, "stoma")
+    box = page.locator("#guide-search-input")
+    box.fill("")
+    box.type("vaginal dryness", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + best)
+    # A first search, Enter at once: one press opens the best result.
+    page = visit().open("")
+    page.keyboard.press("/")
+    page.locator("#guide-search-input").type("viagara", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/conditions/erection-problems/")
 
 
 @pytest_browser
@@ -299,6 +323,20 @@ def test_the_dialog_works_with_the_keyboard_and_screen_readers(visit):
     page.keyboard.press("Escape")
     assert not page.locator("#guide-search").evaluate("d => d.open")
     assert button.evaluate("el => el === document.activeElement")
+    # Arrows move between the box and the results; one Escape closes, words in the box or not.
+    page.keyboard.press("Enter")
+    dialog.wait_for()
+    assert box.input_value() == "signals"
+    links = page.locator(".guide-search__link")
+    page.keyboard.press("ArrowDown")
+    assert links.nth(0).evaluate("el => el === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    assert links.nth(1).evaluate("el => el === document.activeElement")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert box.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Escape")
+    assert not page.locator("#guide-search").evaluate("d => d.open")
 
 
 @pytest_browser

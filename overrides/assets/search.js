@@ -6,7 +6,9 @@
  * ("how", "to", "I"), and so are words on most pages of a large guide; each remaining word is
  * searched alone and the results are merged by score, pages matching more of the words first.
  * Synonyms and misspellings come from front-matter `keywords`, indexed with the page.
- * The page opened from a result highlights the words searched for (`?highlight=`).
+ * The page opened from a result highlights the words searched for. They are handed over in this
+ * tab's sessionStorage, not in the address: a reader's health questions stay out of the browser's
+ * history and the web server's access log.
  */
 (function () {
   "use strict";
@@ -18,6 +20,7 @@
   var COVERAGE = 2; // how much matching every word counts (see rank)
   var DEBOUNCE_MS = 250; // a pause this long starts a search; shorter ones fetch results for half-typed words
   var SETTLE_MS = 600; // and this much longer: a short last word is searched too (see search)
+  var HANDOVER = "guide-search-highlight"; // sessionStorage: the words, for the page a result opens
 
   // Words that say little about what a reader wants. Pagefind matches word starts, so left in,
   // "i" or "to" would match almost every page.
@@ -104,6 +107,7 @@
     var ranked = [];
     var shown = 0;
     var words = [];
+    var shownFor = null; // the query the list answers in full; null while the reader types
 
     function open(from) {
       opener = from || document.activeElement;
@@ -124,9 +128,19 @@
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) { close(); }
     });
-    // Tab from the last control goes back to the first (and Shift+Tab the other way): a modal
-    // dialog makes the page behind inert, but the browser would otherwise move focus to itself.
     dialog.addEventListener("keydown", function (event) {
+      // One Escape closes, even with words in the box (a search box's own Escape would only clear them).
+      if (event.key === "Escape") { event.preventDefault(); close(); return; }
+      // Up and down arrows move between the box and the results.
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        var stops = [input].concat(Array.prototype.slice.call(list.querySelectorAll("a")));
+        var at = stops.indexOf(document.activeElement);
+        var to = at + (event.key === "ArrowDown" ? 1 : -1);
+        if (at >= 0 && to >= 0 && to < stops.length) { event.preventDefault(); stops[to].focus(); }
+        return;
+      }
+      // Tab from the last control goes back to the first (and Shift+Tab the other way): a modal
+      // dialog makes the page behind inert, but the browser would otherwise move focus to itself.
       if (event.key !== "Tab") { return; }
       var controls = Array.prototype.filter.call(dialog.querySelectorAll("a[href], button, input"), function (el) {
         return !el.disabled && el.getClientRects().length > 0;
@@ -136,15 +150,27 @@
       else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
     });
     dialog.querySelector("[data-guide-search-close]").addEventListener("click", close);
+    // Enter opens the best result for what is in the box now: typed faster than the search, it
+    // waits for that search rather than open a result of the words typed before.
     dialog.querySelector("[data-guide-search-form]").addEventListener("submit", function (event) {
       event.preventDefault();
-      var first = list.querySelector("a");
-      if (first) { first.click(); }
+      var query = input.value.trim();
+      var answered = shownFor === query ? Promise.resolve() : (clearTimeout(timer), clearTimeout(settle), search(true));
+      answered.then(function () {
+        var first = list.querySelector("a");
+        if (first && shownFor === query && input.value.trim() === query) { first.click(); }
+      });
     });
     list.addEventListener("click", function (event) {
-      if (event.target.closest("a")) { close(); } // instant navigation keeps the dialog: close it
+      var link = event.target.closest("a");
+      if (!link) { return; }
+      try {
+        sessionStorage.setItem(HANDOVER, JSON.stringify({ path: new URL(link.href).pathname, words: words.join(" ") }));
+      } catch (e) { /* storage blocked: the page opens without highlights */ }
+      close(); // instant navigation keeps the dialog: close it
     });
     input.addEventListener("input", function () {
+      shownFor = null;
       clearTimeout(timer);
       clearTimeout(settle);
       timer = setTimeout(function () { search(false); }, DEBOUNCE_MS);
@@ -177,7 +203,7 @@
         list.replaceChildren();
         more.hidden = true;
         say("");
-        return;
+        return Promise.resolve();
       }
       list.setAttribute("aria-busy", "true");
       say("Searching\u2026");
@@ -190,7 +216,7 @@
         pending = true;
         settle = setTimeout(function () { search(true); }, SETTLE_MS);
       }
-      load().then(function (pf) {
+      return load().then(function (pf) {
         words = worthSearching(typed);
         return rank(pf, words);
       }).then(function (results) {
@@ -200,6 +226,7 @@
         list.replaceChildren();
         return showNext(mine).then(function () {
           if (mine !== run || pending) { return; } // announce only the search with every word
+          shownFor = query;
           var n = ranked.length;
           say(n === 0
             ? "No pages found for \u201c" + query + "\u201d. Try other words, or fewer."
@@ -229,7 +256,7 @@
       li.className = "guide-search__result";
       var link = document.createElement("a");
       link.className = "guide-search__link";
-      link.href = d.url + (words.length ? "?highlight=" + encodeURIComponent(words.join(" ")) : "");
+      link.href = d.url;
       link.textContent = (d.meta && d.meta.title) || d.url;
       li.appendChild(link);
       if (d.meta && d.meta.description) {
@@ -252,8 +279,16 @@
 
   // ---- highlighting on the page opened from a result --------------------------------------------
 
+  // The words come from the result clicked in this tab (or, as Pagefind's own links give them, from
+  // `?highlight=`), and only for the page it opened: the next page is not marked again.
   function highlight() {
-    var wanted = new URLSearchParams(location.search).get("highlight");
+    var wanted = null;
+    try {
+      var handed = JSON.parse(sessionStorage.getItem(HANDOVER) || "null");
+      sessionStorage.removeItem(HANDOVER);
+      if (handed && handed.path === location.pathname) { wanted = handed.words; }
+    } catch (e) { /* storage blocked, or not ours: nothing to mark */ }
+    wanted = wanted || new URLSearchParams(location.search).get("highlight");
     var root = document.querySelector(".md-content .guide-page");
     if (!wanted || !root) { return; }
     var stems = wanted.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; }).map(stem)
