@@ -496,6 +496,9 @@ def test_on_screen_the_contents_jump_and_the_sheets_stay_blank(visit):
     page = v.open("pacing/booklet/")
     sheet = page.locator(".guide-booklet__sheet:has(#worksheets--pacing-ladder) textarea.guide-ws__lines").first
     assert sheet.input_value() == ""  # answers stay on the worksheet's page: guide.js leaves booklet sheets alone
+    # ...and nothing can be typed into a booklet's sheet, where it would be kept nowhere and print blank.
+    controls = page.locator(".guide-booklet__sheet :is(textarea, input)")
+    assert controls.count() > 5 and all(c.is_disabled() for c in controls.all())
     page.locator(".guide-booklet__contents a").nth(2).click()
     target = page.evaluate("location.hash")
     assert target and page.locator(target).is_visible() and page.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top") < 200
