@@ -167,6 +167,9 @@ def test_every_page_on_a_phone_is_private_fits_and_has_big_enough_targets(browse
             small = page.evaluate(SMALL_TARGETS)
             if small:
                 problems.append(f"{path}: tap targets under 24px: {small[:3]}")
+            zooms = page.evaluate(ZOOMING_BOXES)
+            if zooms:
+                problems.append(f"{path}: text boxes under 16px, which a phone zooms into: {zooms[:3]}")
         foreign = [u for u in requests if not u.startswith(server) and not u.startswith(("data:", "blob:"))]
         assert foreign == []
         assert context.cookies() == []
@@ -185,6 +188,12 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input:n
     return !inline && (r.width < 24 || r.height < 24);
   })
   .map(el => el.outerHTML.slice(0, 80))"""
+
+
+# Text boxes with type smaller than 16 px: iOS zooms the page into them when tapped.
+ZOOMING_BOXES = """() => [...document.querySelectorAll('input[type=text], input[type=date], input[type=search], textarea')]
+  .filter(el => el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 16)
+  .map(el => el.outerHTML.slice(0, 80) + ' ' + getComputedStyle(el).fontSize)"""
 
 
 # ---- article furniture --------------------------------------------------------------------------

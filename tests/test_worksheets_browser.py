@@ -204,7 +204,7 @@ def fill_long_answers(page) -> list[str]:
     dates = page.locator("form.guide-ws input[type=date][name]")
     for i in range(dates.count()):
         dates.nth(i).fill(f"2026-11-{10 + i}")
-        words.append(f"November{10 + i},2026")
+        words.append(f"{10 + i}November2026")  # as the site writes dates (date_locale: en_GB), not en-US's "November 10, 2026"
     for box in page.locator("form.guide-ws input[type=checkbox]").all():
         box.check()
     for radio in page.locator("form.guide-ws .guide-ws__scale").all():

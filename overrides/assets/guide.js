@@ -49,7 +49,10 @@
   function formatDate(value) {
     var d = new Date(value + "T00:00:00");
     if (isNaN(d.getTime())) { return value; }
-    return d.toLocaleDateString(document.documentElement.lang || undefined, { year: "numeric", month: "long", day: "numeric" });
+    var locale = document.querySelector('meta[name="guide-date-locale"]');
+    var options = { year: "numeric", month: "long", day: "numeric" };
+    try { return d.toLocaleDateString(locale ? locale.content : document.documentElement.lang || undefined, options); }
+    catch (e) { return d.toLocaleDateString(undefined, options); } // a locale the browser does not know
   }
 
   function shownValue(el) {
