@@ -181,6 +181,13 @@ def test_make_new_scaffolds_a_page_that_builds(tmp_path):
                           cwd=tmp_path, env=env(), capture_output=True, text=True)
     assert none.returncode != 0 and "SECTION is missing (use one of: body-and-health, communication" in none.stderr
     assert not (tmp_path / "content/x.md").exists()
+    # A title the build would refuse is refused here, before any file is written.
+    for title, says in [("", "TITLE is missing"), ("x" * 91, "a title has at most 90"),
+                        ("agreeing SIGNALS you both understand", "content/consent/agreed-signals.md already has the title")]:
+        refused = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "pacing", "--title", title],
+                                 cwd=tmp_path, env=env(), capture_output=True, text=True)
+        assert refused.returncode != 0 and says in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    assert sorted(p.name for p in (tmp_path / "content/pacing").iterdir()) == sorted([p.name for p in (ROOT / "content/pacing").iterdir()] + ["brand-new-article.md"])
 
 
 def test_drafts_are_left_out_of_build_search_related_and_cards(tmp_path):

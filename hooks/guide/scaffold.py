@@ -11,6 +11,7 @@ import yaml
 
 from .dates import today
 from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load
+from .schema import TITLE_MAX
 from .site import load_tags
 
 ARTICLE = """---
@@ -77,6 +78,12 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
         what = "SECTION is missing" if not section.strip() else f"no section {section!r}"
         raise ValueError(f"{what} (use one of: {', '.join(sections)}, e.g. make new SECTION={sections[0] if sections else 'pacing'} TITLE=\"...\"; "
                          f"a new section needs {content}/<name>/index.md and a nav line)")
+    if not title.strip():
+        raise ValueError('TITLE is missing (e.g. make new KIND=article SECTION=pacing TITLE="Resting well after surgery")')
+    if len(title.strip()) > TITLE_MAX:
+        raise ValueError(f"the title has {len(title.strip())} characters; a title has at most {TITLE_MAX} (shorten it)")
+    if (same := _titled(content, title)) is not None:
+        raise ValueError(f"{same} already has the title {title.strip()!r} (give each page its own title)")
     slug = slugify(title)
     if not slug:
         raise ValueError("the title needs at least one letter or number from A to Z for the file name")
@@ -96,6 +103,21 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     quoted_title = yaml.safe_dump(title, default_style='"', allow_unicode=True, width=float("inf")).strip()
     target.write_text(template.format(title=quoted_title, tags=tag, today=today(), section=section, group=group, **SCAFFOLD_TEXT))
     return target
+
+
+def _titled(content: Path, title: str) -> Path | None:
+    """The page that already has this title, as the build compares titles (case aside), if any.
+    Only the front matter's `title:` is read: a page with a problem there is the build's to report."""
+    wanted = title.strip().casefold()
+    for path in sorted(content.rglob("*.md")):
+        head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        try:
+            meta = yaml.safe_load(head.removeprefix("---")) if head.startswith("---") else None
+        except yaml.YAMLError:
+            continue
+        if isinstance(meta, dict) and isinstance(meta.get("title"), str) and meta["title"].strip().casefold() == wanted:
+            return path
+    return None
 
 
 def _groups(landing: Path) -> list[str]:
