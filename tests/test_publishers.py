@@ -375,3 +375,25 @@ def test_a_page_with_a_problem_shows_material_only_its_title(meta, shown):
     """`serve` renders a page whose front matter has a problem: a wrong type must not reach Material."""
     from guide import views
     assert views.problem_meta(meta) == shown
+
+
+@pytest.mark.parametrize("line, says", [
+    ("related: true", "related: must be a list, e.g. [first, second] or false (got true)"),
+    ("related:", "related: is empty (fill it in after `related:`, or remove the line)"),
+    ("keywords:", "keywords: is empty (fill it in after `keywords:`, or remove the line)"),
+    ("search: exclude", "search: must be keys written on their own lines under it, indented (got 'exclude')"),
+    ("search: {boost: 20}", "search.boost: must be at most 10.0 (got 20)"),
+    ("draft: maybe", "draft: must be true or false (got 'maybe')"),
+])
+def test_a_value_of_the_wrong_kind_is_one_line_in_words_with_the_fix(line, says):
+    """Not pydantic's words ("input should be a valid list", "literal[False]"), and once per key."""
+    text = article("Wrong kind").replace("\n---\n", f"\n{line}\n---\n", 1)
+    problems = [str(p) for p in pages.load("pacing/x.md", text.encode(), "content/pacing/x.md").problems]
+    assert problems == [f"content/pacing/x.md: {says}"]
+
+
+def test_an_unknown_key_in_a_source_lists_the_keys_a_source_may_have():
+    text = article("Unknown source key", sources=[{"publisher": "NHS", "title": "A page", "url": "https://www.nhs.uk/a/b/",
+                                                   "checked": "2026-11-01", "note": "mine"}])
+    problems = [str(p) for p in pages.load("pacing/x.md", text.encode(), "content/pacing/x.md").problems]
+    assert problems == ["content/pacing/x.md: sources[0].note: unknown key (allowed: checked, publisher, title, url)"]

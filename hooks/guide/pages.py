@@ -220,7 +220,7 @@ def load(src_uri: str, raw: bytes | str, shown_path: str, url: str = "") -> Load
         meta = schema.PageMeta.model_validate(raw)
     except ValidationError as e:
         missing_done = {p.field for p in problems}
-        problems += [p for p in (_from_pydantic(shown_path, err) for err in e.errors()) if p.field not in missing_done]
+        problems += [p for p in _from_pydantic_all(shown_path, e.errors()) if p.field not in missing_done]
         return Loaded(None, problems, _refs(raw, body, problems))
     if not meta.draft:  # a draft may still hold the scaffold's examples
         for field_name, where in (("front matter", front), ("body", body)):
@@ -266,8 +266,8 @@ def _loc(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in schema.FIELD_TYPES or part.startswith("function-"):
-            continue  # pydantic's union branch names are noise to a publisher
+        elif part in schema.FIELD_TYPES or part.startswith("function-") or "[" in part:
+            continue  # pydantic's union branch names ("list[constrained-str]", "literal[False]") are noise to a publisher
         else:
             out += ("." if out else "") + str(part)
     return out or "-"
@@ -278,13 +278,47 @@ def _allowed_keys(loc: tuple) -> list[str]:
     field_type = next((p for p in loc if p in schema.FIELD_TYPES), None)
     if field_type:
         return _type_keys(field_type)
-    models = {(): schema.PageMeta, ("worksheet",): schema.WorksheetSpec, ("search",): schema.SearchSettings}
+    models = {(): schema.PageMeta, ("worksheet",): schema.WorksheetSpec, ("search",): schema.SearchSettings, ("sources",): schema.Source}
     model = models.get(tuple(p for p in loc[:-1] if isinstance(p, str)))
     return list(model.model_fields) if model else []
 
 
 def _type_keys(type_name: str) -> list[str]:
     return list(field_types.REGISTRY[type_name].model_fields)
+
+
+# What a value of the wrong type should be, in a publisher's words (pydantic's error types).
+_EXPECTED = {
+    "list_type": "a list, e.g. [first, second]", "bool_type": "true or false", "bool_parsing": "true or false",
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
+    "dict_type": "keys written on their own lines under it, indented", "model_type": "keys written on their own lines under it, indented",
+    "model_attributes_type": "keys written on their own lines under it, indented",
+}
+
+
+def _yaml_words(text: str) -> str:
+    """Python's True, False and None as a publisher writes them in front matter."""
+    return re.sub(r"\b(True|False|None)\b", lambda m: {"True": "true", "False": "false", "None": "null"}[m.group(1)], text)
+
+
+def _from_pydantic_all(path: str, errors: list[dict]) -> list[Problem]:
+    """One problem per place: a value that may be of several kinds (`related:` a list or false) fails
+    once for each, and is said once, with every kind it may be."""
+    out: dict[str, Problem] = {}
+    wanted: dict[str, list[str]] = {}
+    for err in errors:
+        where = _loc(err["loc"])
+        expected = _EXPECTED.get(err["type"]) or (_yaml_words(err["ctx"]["expected"]) if err["type"] == "literal_error" and err.get("ctx") else None)
+        if expected and where in wanted:
+            wanted[where].append(expected)
+            out[where] = _from_pydantic(path, err) if err.get("input") is None else \
+                Problem(path, where, f"must be {' or '.join(wanted[where])} (got {_yaml_words(repr(err.get('input')))})")
+        elif where not in out:
+            if expected:
+                wanted[where] = [expected]
+            out[where] = _from_pydantic(path, err)
+    return list(out.values())
 
 
 def _from_pydantic(path: str, err: dict) -> Problem:
@@ -315,6 +349,16 @@ def _from_pydantic(path: str, err: dict) -> Problem:
         return Problem(path, where, f"{given!r} is not a slug (use lower-case words joined by hyphens, e.g. weekly-check-in)")
     if kind == "value_error":
         return Problem(path, where, str(ctx.get("error", err["msg"])))
+    if given is None and (kind in _EXPECTED or kind == "literal_error"):  # `keywords:` left with nothing after it
+        return Problem(path, where, f"is empty (fill it in after `{where.rsplit('.', 1)[-1]}:`, or remove the line)")
     if kind == "literal_error" and "expected" in ctx:
-        return Problem(path, where, f"{given!r} is not allowed (use {ctx['expected']})")
+        return Problem(path, where, _yaml_words(f"{given!r} is not allowed (use {ctx['expected']})"))
+    if kind in _EXPECTED:
+        return Problem(path, where, f"must be {_EXPECTED[kind]} (got {_yaml_words(repr(given))})")
+    if kind == "string_too_short":
+        return Problem(path, where, "is empty (write it, or remove the line)")
+    if kind in ("less_than_equal", "less_than", "greater_than", "greater_than_equal"):
+        bound = {"less_than_equal": f"at most {ctx.get('le')}", "less_than": f"less than {ctx.get('lt')}",
+                 "greater_than": f"more than {ctx.get('gt')}", "greater_than_equal": f"at least {ctx.get('ge')}"}[kind]
+        return Problem(path, where, f"must be {bound} (got {given!r})")
     return Problem(path, where, f"{err['msg'].lower()} (got {given!r})")
