@@ -104,6 +104,20 @@ def test_check_names_a_wrong_setting_in_words_like_the_build(tmp_path):
         assert "mkdocs.yml: extra.guide.review_years: Expected type: a whole number but received: text (fix it in mkdocs.yml" in out
 
 
+@pytest.mark.parametrize("change, says", [
+    ({"content/pacing/picture.md": article("A missing picture", body="![A ladder](ladder.png)")}, "ladder.png"),
+    ({"content/pacing/styled.md": article("Inline style", body="A red word.\n{ style=\"color: red\" }")}, "Content-Security-Policy"),
+])
+def test_what_only_the_build_finds_fails_the_check_too(tmp_path, change, says):
+    """MkDocs' own checks (a missing image) and the policy scan of the built pages (an inline style):
+    `check` builds into a folder it throws away, so the build's refusal is the check's too."""
+    cfg = copy_project(tmp_path, change)
+    check = subprocess.run([sys.executable, "-m", "guide", "check", "-f", str(cfg)], cwd=tmp_path, env=env(), capture_output=True, text=True)
+    out = check.stdout + check.stderr
+    assert check.returncode == 1 and says in out and "the build stopped on the problem(s) above" in out and "Traceback" not in out
+    assert not list(tmp_path.glob("site*")) and not (tmp_path / "deploy").exists()  # nothing left behind
+
+
 def test_check_passes_the_real_guide_and_only_warns_on_plain_language(tmp_path):
     long_words = "Notwithstanding considerable physiological heterogeneity, rehabilitation ameliorates sequelae. " * 10
     cfg = copy_project(tmp_path, {"content/pacing/hard.md": article("Hard words", body=long_words)})

@@ -14,7 +14,10 @@ from . import deploy, readability, reference, scaffold
 def check(argv: list[str]) -> int:
     """`make check`: exactly the build's validation (site.read, the function the hooks call), then the
     plain-language report. The rule: what stops the build fails the check; the plain-language numbers
-    (words, reading grade and ease, Key points) are warnings, printed with the fix.
+    (words, reading grade and ease, Key points) are warnings, printed with the fix. When the pages
+    pass, the site is built too, into a folder then thrown away: what else would stop the build
+    (MkDocs' own checks of anchors, images and nav, the Content-Security-Policy scan of the pages,
+    STRICT_REVIEW=1) stops the check, with the build's own message.
 
     usage: python -m guide check [-f mkdocs.yml] [FILES...]  (FILES narrows the report, not the checks)
     """
@@ -59,12 +62,16 @@ def check(argv: list[str]) -> int:
         problems = [p for p in problems if (root / p.path).resolve() in wanted]
     for p in sorted(set(problems)):
         print(f"{p}", file=sys.stderr)
+    built = 0
+    if not problems:
+        with tempfile.TemporaryDirectory(prefix="guide-check-") as tmp:
+            built = build(["-f", config_file, "--site", str(Path(tmp) / "site")], report=False, compress=False)
     print(f"{len(sources)} page(s) checked: {len(set(problems))} problem(s) that stop the build, "
-          f"{warnings} plain-language warning(s)")
-    return 1 if problems else 0
+          f"{warnings} plain-language warning(s)" + ("; the pages pass, but the build stopped on the problem(s) above" if built else ""))
+    return 1 if problems or built else 0
 
 
-def build(argv: list[str]) -> int:
+def build(argv: list[str], report: bool = True, compress: bool | None = None) -> int:
     """Strict build into a fresh folder, ready to publish, then swap it in: a failed build leaves site/ as it was.
 
     After MkDocs, the built pages are checked against the site's Content-Security-Policy and get
@@ -74,6 +81,7 @@ def build(argv: list[str]) -> int:
 
     usage: python -m guide build [-f mkdocs.yml] [--site site] [other mkdocs build options]
     environment: SITE_URL (the site's address), PRECOMPRESS=0 (no .gz/.br copies)
+    `check` builds with report=False (no lines about a site it throws away) and compress=False.
     """
     argv = list(argv)
     site = Path(_take(argv, "--site", "site"))
@@ -84,16 +92,24 @@ def build(argv: list[str]) -> int:
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would keep a web server's own user out of site/
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp), *argv], env=env)
+    # Not `-q` for `check`'s quiet build: MkDocs' -q drops warnings before --strict counts them, and
+    # the build would pass. Its INFO lines (about a folder about to be thrown away) are left out instead.
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp), *argv], env=env,
+                          stdout=None if report else subprocess.PIPE, stderr=None if report else subprocess.STDOUT, text=True)
+    if not report:
+        sys.stderr.writelines(line for line in done.stdout.splitlines(keepends=True) if not line.startswith("INFO"))
     ready = None
     if not done.returncode:
         try:
-            ready = deploy.prepare(tmp, compress=os.environ.get("PRECOMPRESS", "1") not in ("0", "no", "false"))
+            if compress is None:
+                compress = os.environ.get("PRECOMPRESS", "1") not in ("0", "no", "false")
+            ready = deploy.prepare(tmp, compress=compress)
         except deploy.PublishError as e:
             print(f"ERROR   -  {e}", file=sys.stderr)
     if ready is None:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"Build failed: {site}/ was left as it was.", file=sys.stderr)
+        if report:
+            print(f"Build failed: {site}/ was left as it was.", file=sys.stderr)
         return done.returncode or 1
     old = site.with_name(f"{site.name}.old-{os.getpid()}")
     if site.exists():
@@ -103,6 +119,8 @@ def build(argv: list[str]) -> int:
     nginx = site.parent / "deploy" / "nginx-guide.conf"
     nginx.parent.mkdir(exist_ok=True)
     nginx.write_text(ready.nginx, encoding="utf-8")
+    if not report:
+        return 0
     for warning in ready.warnings:
         print(f"WARNING -  {warning}", file=sys.stderr)
     print(f"Built {site}/ for {ready.site_url or '(no address)'}: {ready.scan.pages} pages, "
