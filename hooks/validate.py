@@ -87,6 +87,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                                                    config.markdown_extensions, config.mdx_configs)
     problems += more + state.setting_problems
     if not state.serving:
+        problems, in_drafts = guide.site.in_drafts(problems, site, state.shown_prefix)
+        for problem in in_drafts:  # INFO: a warning would stop the strict build after all
+            log.info(f"{problem} [a draft, left out of this build: fix it before you publish it]")
         raise_if(problems)
     state.site, state.problems = site, sorted(set(problems))
     # Ranked now, before MkDocs reads the pages, so that the ranking's working memory and the pages'

@@ -197,12 +197,25 @@ def test_preview_shows_drafts_with_a_marker_and_problems_in_the_browser(preview)
     wait_for(url + "pacing/my-draft/", lambda t: "guide-problems" not in t and "My draft about evenings" in t, "the page once fixed")
 
 
-def test_make_build_leaves_drafts_out(tmp_path):
-    cfg = copy_project(tmp_path, {"content/pacing/my-draft.md": article("My draft about evenings", draft=True)})
+def test_make_build_leaves_drafts_out_and_a_problem_in_a_draft_does_not_hold_back_the_rest(tmp_path):
+    cfg = copy_project(tmp_path, {
+        "content/pacing/my-draft.md": article("My draft about evenings", draft=True),
+        # Half-written: a date the checks refuse (the page cannot be read) and an unknown tag.
+        "content/pacing/half-written.md": article("Half written", draft=True, tags=["pacing", "evenings"]).replace("reviewed: '2026-11-01'", "reviewed: 2026-11-31"),
+    })
     done = subprocess.run(["make", "-s", "-C", str(ROOT), "build", f"CONFIG={cfg}", f"SITE={tmp_path / 'site'}"],
                           env={**os.environ, "MAKEFLAGS": ""}, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert not (tmp_path / "site/pacing/my-draft").exists()
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert not (tmp_path / "site/pacing/my-draft").exists() and not (tmp_path / "site/pacing/half-written").exists()
+    assert "content/pacing/half-written.md: reviewed: " in out and "a draft, left out of this build" in out
+    check = subprocess.run([sys.executable, "-m", "guide", "check", "-f", str(cfg)], cwd=tmp_path, env=env(), capture_output=True, text=True)
+    assert check.returncode == 0 and "content/pacing/half-written.md: reviewed: " in check.stdout and "2 in drafts" in check.stdout, check.stdout + check.stderr
+    # The same mistakes in a published page stop both.
+    page = tmp_path / "content/pacing/half-written.md"
+    page.write_text(page.read_text().replace("draft: true\n", ""))
+    assert subprocess.run([sys.executable, "-m", "guide", "check", "-f", str(cfg)], cwd=tmp_path, env=env(), capture_output=True).returncode == 1
+    assert mkdocs(cfg, tmp_path / "site2").returncode != 0
 
 
 # --- the commands need only requirements.txt --------------------------------------------------

@@ -60,14 +60,18 @@ def check(argv: list[str]) -> int:
             warnings += 1
     if wanted:  # only the named files' problems; a cross-page problem names the file it is in
         problems = [p for p in problems if (root / p.path).resolve() in wanted]
+    problems, in_drafts = site_mod.in_drafts(problems, site, prefix)
     for p in sorted(set(problems)):
         print(f"{p}", file=sys.stderr)
+    for p in sorted(set(in_drafts)):  # the build leaves drafts out, so they do not stop it
+        print(f"{p} [a draft: fix it before you publish it]")
     built = 0
     if not problems:
         with tempfile.TemporaryDirectory(prefix="guide-check-") as tmp:
             built = build(["-f", config_file, "--site", str(Path(tmp) / "site")], report=False, compress=False)
     print(f"{len(sources)} page(s) checked: {len(set(problems))} problem(s) that stop the build, "
-          f"{warnings} plain-language warning(s)" + ("; the pages pass, but the build stopped on the problem(s) above" if built else ""))
+          f"{warnings} plain-language warning(s)" + (f", {len(set(in_drafts))} in drafts" if in_drafts else "")
+          + ("; the pages pass, but the build stopped on the problem(s) above" if built else ""))
     return 1 if problems or built else 0
 
 

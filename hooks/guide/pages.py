@@ -150,6 +150,7 @@ class Refs:
     related: list = field(default_factory=list)
     worksheets: list = field(default_factory=list)
     body: str = ""
+    draft: bool = False  # `draft: true` is readable although the page is not: the build leaves it out
 
 
 @dataclass
@@ -166,7 +167,7 @@ def _refs(raw: dict, body: str, problems: list[Problem]) -> Refs:
         value = raw.get(key)
         return value if isinstance(value, list) and key not in reported else []
 
-    return Refs(listed("tags"), listed("related"), listed("worksheets"), body)
+    return Refs(listed("tags"), listed("related"), listed("worksheets"), body, raw.get("draft") is True)
 
 
 BOM = "\ufeff"

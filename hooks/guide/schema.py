@@ -104,7 +104,7 @@ class PageMeta(_Strict):
     groups: list[Text] = Field(default_factory=list, description="Section pages only: the order of the card groups (the articles' `group` values).")
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")
     worksheet: WorksheetSpec | None = Field(None, description="Worksheets only: the form. See 'Worksheet fields'.")
-    draft: bool = Field(False, description="`true`: shown by `make serve`, left out of `make build`, search, related lists and nav.")
+    draft: bool = Field(False, description="`true`: shown by `make serve`, left out of `make build`, search, related lists and nav. A problem in a draft is listed but does not stop `make build`; a published page may not link to a draft.")
     search: SearchSettings | None = Field(None, description="Search settings: `exclude: true` keeps the page out of search; `boost` (default 1) ranks it higher or lower.")
     hide: list[Literal["navigation", "toc", "footer", "path", "tags"]] = Field(
         default_factory=list, description="Parts of Material's layout to hide on this page."

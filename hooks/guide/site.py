@@ -167,6 +167,8 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
             unreadable.add(src.src_uri)
         if loaded.refs:
             with_problems[src.src_uri] = loaded.refs
+            if loaded.refs.draft:
+                drafts.add(src.src_uri)
         if loaded.page:
             if loaded.page.meta.draft:
                 drafts.add(src.src_uri)
@@ -178,6 +180,13 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     site = Site(pages, tags, drafts, unreadable, section_order)
     problems += cross_checks(site, {s.src_uri for s in sources}, shown_prefix, with_problems)
     return site, problems
+
+
+def in_drafts(problems: list[Problem], site: Site, shown_prefix: str) -> tuple[list[Problem], list[Problem]]:
+    """The problems that stop `make build`, and those in drafts, which it leaves out: a half-written
+    draft does not hold back publishing the rest (`serve` and `check` still show them)."""
+    drafts = {f"{shown_prefix}{uri}" for uri in site.drafts}
+    return [p for p in problems if p.path not in drafts], [p for p in problems if p.path in drafts]
 
 
 def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_problems: dict[str, Refs] | None = None) -> list[Problem]:
