@@ -395,7 +395,12 @@ def test_unknown_address_deep_in_the_tree_gets_the_styled_404_page(watched):
     assert response.status == 404
     assert failed == [w.url + "no/such/page/here/"]  # every stylesheet and script of the 404 page loaded
     w.console.remove("Failed to load resource: the server responded with a status of 404 (Not Found)")
-    assert "404" in page.locator("article h1").inner_text()
+    assert page.locator("article h1").inner_text() == "Page not found"
+    # A way on: home, every section, help, and search, which works from here too.
+    links = page.locator("article a").evaluate_all("els => els.map(e => e.pathname)")
+    assert {"/", "/consent/", "/conditions/", "/about/getting-help/"} <= set(links), links
+    page.get_by_role("button", name="Search the guide").click()
+    assert page.locator("#guide-search").evaluate("d => d.open")
     # Styled: Material's stylesheet loaded from the absolute address and laid out the header.
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     assert page.evaluate("typeof __md_get") == "function"
