@@ -34,7 +34,7 @@ def hint(site: Site, s: related.Suggestion) -> str:
         return "Picked by our editors"
     if s.shared_tags:
         words = [t.replace("-", " ") for t in s.shared_tags[:2]]
-        return "Because you read about " + " and ".join(words)
+        return "Also about " + " and ".join(words)  # not "Because you read...": nothing about the reader is tracked
     if s.same_section:
         return f"More in {section_name(site, site.pages[s.key].section)}"
     return "On a similar theme"
