@@ -448,6 +448,25 @@ def test_a_section_booklet_prints_as_a_booklet(printed, site, sec, fmt):
     assert "(https://closer-again.example.org/" in everything and "(http://127.0.0.1" not in everything
 
 
+def test_a_link_to_another_article_of_the_booklet_says_which_article_on_paper(site, printed):
+    page = soup(site, "communication/booklet")
+    numbers = {h["id"]: h.select_one(".guide-booklet__number").get_text(strip=True).rstrip(".")
+               for h in page.select(".guide-booklet__article > h2")}
+    seen = 0
+    for article in page.select(".guide-booklet__article"):
+        own = article.h2["id"]
+        for a in article.select("a[href^='#']"):
+            target = a["href"][1:].split("--")[0] if a["href"][1:].split("--")[0] in numbers else a["href"][1:]
+            if target in numbers and target != own:
+                assert a.get("data-print-see") == f"article {numbers[target]}", a
+                seen += 1
+            elif target == own:
+                assert not a.get("data-print-see"), a  # a link within the article itself: no "see"
+    assert seen >= 3
+    printed_text = squeeze("".join(texts(printed("communication/booklet/"))))
+    assert "(seearticle" in printed_text
+
+
 @pytest.mark.browser
 def test_the_whole_guide_booklet_holds_every_article(printed, site):
     page = soup(site, "booklet")

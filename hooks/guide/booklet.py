@@ -224,9 +224,12 @@ def _merged(items: list[str | Link]) -> list[str | Link]:
 
 # ---- joining the parts in one booklet --------------------------------------------------------
 
-def render(parts: Parts, booklet_url: str, anchors: dict[str, str], site_url: str) -> Markup:
+def render(parts: Parts, booklet_url: str, anchors: dict[str, str], site_url: str,
+           labels: dict[str, str] | None = None, own: str = "") -> Markup:
     """The HTML for one booklet: links to its own pages become #anchors; other internal links are
-    made relative to the booklet and carry their full address for print; `src` is made relative."""
+    made relative to the booklet and carry their full address for print; `src` is made relative.
+    A link to another article or worksheet of the booklet (not to `own`, the page being written in)
+    carries its `labels` entry ("article 4") for print, where a link is only words."""
     out = []
     for item in parts.items:
         if isinstance(item, str):
@@ -235,6 +238,8 @@ def render(parts: Parts, booklet_url: str, anchors: dict[str, str], site_url: st
         here = anchors.get(item.path) if item.attr == "href" else None
         if here is not None:
             out.append(f'href="#{escape(f"{here}--{item.fragment}" if item.fragment else here)}"')
+            if labels and item.path != own and item.path in labels:
+                out.append(f' data-print-see="{escape(labels[item.path])}"')
             continue
         tail = (f"?{item.query}" if item.query else "") + (f"#{item.fragment}" if item.fragment else "")
         out.append(f'{item.attr}="{escape(relative(item.path, booklet_url) + tail)}"')
@@ -303,7 +308,8 @@ def view(state: State, src_uri: str) -> dict:
             state.booklet_links[p.src_uri] = links(state.rendered[p.src_uri], p.url)
     sheets = worksheets(site, shown, state.booklet_links)
     anchors = {p.url: anchor(p.src_uri) for p in [*shown, *sheets]}
-    joined = functools.partial(render, booklet_url=url, anchors=anchors, site_url=site_url)
+    labels = {p.url: f"article {i}" for i, p in enumerate(shown, 1)} | {w.url: "the worksheets at the end" for w in sheets}
+    joined = functools.partial(render, booklet_url=url, anchors=anchors, site_url=site_url, labels=labels)
     items = [{"src_uri": p.src_uri, "anchor": anchor(p.src_uri), "number": i, "title": escape(p.meta.title)}
              for i, p in enumerate(shown, 1)]
     by_uri = {item["src_uri"]: item for item in items}
@@ -317,11 +323,11 @@ def view(state: State, src_uri: str) -> dict:
         """What partials/booklet-article.html shows for one article: made as `fill` writes it."""
         p = site.pages[item["src_uri"]]
         return {**item, "draft": p.meta.draft, "section": views.section_name(site, p.section), "minutes": views.reading_minutes(p),
-                "date": p.date, "html": joined(parts), "sources": views.sources(p, s.review_years, state.today),
+                "date": p.date, "html": joined(parts, own=p.url), "sources": views.sources(p, s.review_years, state.today),
                 "online": absolute(p.url, site_url)}
 
     def sheet_of(item: dict, parts: Parts) -> dict:
-        return {**item, "html": joined(parts)}
+        return {**item, "html": joined(parts, own=site.pages[item["src_uri"]].url)}
 
     return {
         "key": key,
