@@ -133,6 +133,15 @@ def test_a_page_printed_in_dark_mode_prints_dark_text_on_white(visit, path):
     assert page.evaluate(PRINTED_CONTRAST) == []
 
 
+def test_every_landmark_of_a_kind_has_its_own_name(site):
+    """A screen reader lists landmarks by name: two navigation areas both called "Navigation" cannot be told apart."""
+    for rel in ("conditions/heart-conditions", "worksheets/medicines-log", "pacing", "pacing/booklet"):
+        soup = BeautifulSoup((site / rel / "index.html").read_text(), "html.parser")
+        names = [n.get("aria-label") or n.get("aria-labelledby") for n in soup.select("nav")]
+        named = [n for n in names if n]
+        assert len(named) == len(set(named)) and len(names) - len(named) <= 1, (rel, names)
+
+
 def test_every_page_has_a_skip_link_one_h1_and_no_skipped_heading_levels(site):
     pages = sorted(site.rglob("index.html"))
     assert len(pages) > 40
