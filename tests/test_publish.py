@@ -146,6 +146,11 @@ def test_prepare_warns_about_the_placeholder_address(tmp_path):
     assert not (tmp_path / "site" / "index.html.gz").exists()
 
 
+def test_prepare_warns_about_an_address_without_https(tmp_path):
+    ready = deploy.prepare(small_site(tmp_path, "<p>x</p>", canonical="http://www.closer-again.org/"), compress=False)
+    assert len(ready.warnings) == 1 and "without https" in ready.warnings[0] and "SITE_URL=https://" in ready.warnings[0]
+
+
 # ---- the build command ------------------------------------------------------------------------------
 
 def guide_build(site: Path, *args: str, cwd: Path = ROOT, **extra_env) -> subprocess.CompletedProcess:

@@ -340,6 +340,10 @@ def prepare(site: Path, *, compress: bool = True) -> Prepared:
         warnings.append(
             f"site_url is {url or 'empty'!r}, a placeholder: the sitemap, robots.txt and links shared from the "
             "site point nowhere. Build with your address: SITE_URL=https://your.address/ make build")
+    elif url.startswith("http://"):
+        warnings.append(
+            f"site_url is {url!r}: without https, readers' browsers warn, and what they read and type can be seen "
+            "on the way. Build with the https address: SITE_URL=https://... make build")
     headers = security_headers(content_security_policy(found.script_hashes, found.style_hashes))
     # The .gz/.br copies are never asked for by name: hosts that read _headers compress by themselves.
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br"))
