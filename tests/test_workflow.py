@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from guide import pages
 from sitebuild import ROOT, article, copy_project, env, fetch, free_port, mkdocs, stop, wait_for
 
-PROBLEM_LINE = re.compile(r"(content/\S+\.md|tags\.yml): (\S+): (.+)")
+PROBLEM_LINE = re.compile(r"(content/[^:\n]+\.md|tags\.yml): ([^:\n]+): (.+)")
 
 
 def problem_lines(text: str) -> set[str]:
@@ -58,6 +58,7 @@ BAD = {
     "content/pacing/bad-ref-link.md": article("A bad reference link", body="See [this][x].\n\n[x]: ../consent/nowhere.md\n"),
     "content/pacing/links-a-draft.md": article("Links a draft", body="See [the plan][plan].\n\n[plan]: <draft-target.md#top>\n"),
     "content/pacing/duplicate.md": article("Agreeing signals you both understand"),
+    "content/pacing/My New Page.md": article("A file name with spaces"),
     "content/pacing/home-source.md": article("A home page source", sources=[{
         "publisher": "NHS", "title": "Home", "url": "https://www.nhs.uk/", "checked": "2026-01-01"}]),
 }

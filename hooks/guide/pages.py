@@ -5,6 +5,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -168,6 +169,24 @@ def _refs(raw: dict, body: str, problems: list[Problem]) -> Refs:
         return value if isinstance(value, list) and key not in reported else []
 
     return Refs(listed("tags"), listed("related"), listed("worksheets"), body, raw.get("draft") is True)
+
+
+def slugify(title: str) -> str:
+    """A file name from a title: "Sjögren's syndrome & you" -> "sjogrens-syndrome-you"."""
+    # ö -> o, é -> e; an apostrophe goes ("partner's" -> "partners", not "partner-s"; ’ is not ASCII).
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower().replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-")
+
+
+def file_name_problem(src_uri: str, shown_path: str) -> Problem | None:
+    """A file name becomes the page's address: spaces, capitals and accents make addresses that are
+    hard to type, share or read aloud (`My New Page.md` -> `/pacing/My%20New%20Page/`)."""
+    name = PurePosixPath(src_uri).name
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md", name):
+        return None
+    better = slugify(PurePosixPath(name).stem) or "my-page"
+    return Problem(shown_path, "file name", f"{name!r} becomes part of the page's address (rename it {better}.md: "
+                   "lower-case letters, digits and hyphens)")
 
 
 BOM = "\ufeff"

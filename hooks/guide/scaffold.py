@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .dates import today
-from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load
+from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load, slugify
 from .schema import TITLE_MAX
 from .site import load_tags
 
@@ -63,13 +63,6 @@ worksheet:
 
 {worksheet_guidance}
 """
-
-
-def slugify(title: str) -> str:
-    """A file name from a title: "Sjögren's syndrome & you" -> "sjogrens-syndrome-you"."""
-    # ö -> o, é -> e; an apostrophe goes ("partner's" -> "partners", not "partner-s"; ’ is not ASCII).
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower().replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-")
 
 
 def create(kind: str, section: str, title: str, content: Path = Path("content"), tags_file: Path = Path("tags.yml")) -> Path:

@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, Refs, load, parse_yaml, yaml_message
+from .pages import BOOKLET, INDEX, NOT_SECTIONS, WORKSHEETS, Loaded, PageInfo, Refs, file_name_problem, load, parse_yaml, yaml_message
 from .problems import Problem
 from .schema import SLUG
 
@@ -163,6 +163,8 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     for src in sorted(sources, key=lambda s: s.src_uri):
         loaded = _load(src, f"{shown_prefix}{src.src_uri}", remember)
         problems += loaded.problems
+        if (named := file_name_problem(src.src_uri, f"{shown_prefix}{src.src_uri}")) is not None:
+            problems.append(named)
         if any(p.field == "-" for p in loaded.problems):
             unreadable.add(src.src_uri)
         if loaded.refs:
