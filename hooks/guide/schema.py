@@ -100,6 +100,7 @@ class PageMeta(_Strict):
         default_factory=list,
         description="The pages the article's facts come from, each with `publisher`, `title`, `url`, `checked`: shown as its sources list.",
     )
+    order: int | None = Field(None, ge=1, le=999, description="Articles only: its place in the section's reading order (1 first): its card, the booklets and previous/next follow it; articles without one come after, by title.")
     group: Text | None = Field(None, description="Articles only: the heading its card sits under on the section page (one of the section's `groups`).")
     groups: list[Text] = Field(default_factory=list, description="Section pages only: the order of the card groups (the articles' `group` values).")
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")
@@ -123,4 +124,4 @@ REQUIRED = {
 # A draft is work in progress: it may lack these until it is published.
 DRAFT_MAY_LACK = ("sources",)
 # Keys that belong to one kind of page only: elsewhere they would silently do nothing.
-ONLY_FOR = {"worksheet": ("worksheet",), "section": ("worksheet",), "group": ("article",), "groups": ("section",)}
+ONLY_FOR = {"worksheet": ("worksheet",), "section": ("worksheet",), "group": ("article",), "groups": ("section",), "order": ("article",)}

@@ -49,10 +49,13 @@ class Site:
 
     @functools.cached_property
     def members(self) -> dict[str, list[PageInfo]]:
-        """Each folder's pages in reading order (by title); worksheets are members of their folder,
-        not of the section they belong to, so a section page lists articles only."""
+        """Each folder's pages in reading order: those with an `order` first, by it, then the rest by
+        title; worksheets are members of their folder, not of the section they belong to, so a
+        section page lists articles only."""
         out: dict[str, list[PageInfo]] = {}
-        for p in sorted(self.of_kind("article", "about", "worksheet"), key=lambda p: (p.meta.title.casefold(), p.src_uri)):
+        ordered = sorted(self.of_kind("article", "about", "worksheet"),
+                         key=lambda p: (p.meta.order is None, p.meta.order or 0, p.meta.title.casefold(), p.src_uri))
+        for p in ordered:
             out.setdefault(p.src_uri.split("/")[0], []).append(p)
         return out
 
