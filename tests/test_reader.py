@@ -179,6 +179,9 @@ def test_every_page_on_a_phone_is_private_fits_and_has_big_enough_targets(browse
             zooms = page.evaluate(ZOOMING_BOXES)
             if zooms:
                 problems.append(f"{path}: text boxes under 16px, which a phone zooms into: {zooms[:3]}")
+            narrow = page.evaluate("() => [...document.querySelectorAll('td input')].filter(e => e.getClientRects().length && e.getBoundingClientRect().width < 96).length")
+            if narrow:
+                problems.append(f"{path}: {narrow} table boxes narrower than 96px, too narrow to type in")
         foreign = [u for u in requests if not u.startswith(server) and not u.startswith(("data:", "blob:"))]
         assert foreign == []
         assert context.cookies() == []
