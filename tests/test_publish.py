@@ -400,7 +400,7 @@ def test_unknown_address_deep_in_the_tree_gets_the_styled_404_page(watched):
     assert response.status == 404
     assert failed == [w.url + "no/such/page/here/"]  # every stylesheet and script of the 404 page loaded
     w.console.remove("Failed to load resource: the server responded with a status of 404 (Not Found)")
-    assert page.locator("article h1").inner_text() == "Page not found"
+    assert page.locator("article h1").inner_text() == "Page not found" and page.title().startswith("Page not found")
     # A way on: home, every section, help, and search, which works from here too.
     links = page.locator("article a").evaluate_all("els => els.map(e => e.pathname)")
     assert {"/", "/consent/", "/conditions/", "/about/getting-help/"} <= set(links), links

@@ -183,7 +183,7 @@ def test_make_new_scaffolds_a_page_that_builds(tmp_path):
     assert not (tmp_path / "content/x.md").exists()
     # A title the build would refuse is refused here, before any file is written.
     for title, says in [("", "TITLE is missing"), ("x" * 91, "a title has at most 90"),
-                        ("agreeing SIGNALS you both understand", "content/consent/agreed-signals.md already has the title")]:
+                        ("agreeing SIGNALS you both understand", "content/consent/agreed-signals.md already has the title 'Agreeing signals you both understand'")]:
         refused = subprocess.run([sys.executable, "-m", "guide", "new", "article", "--section", "pacing", "--title", title],
                                  cwd=tmp_path, env=env(), capture_output=True, text=True)
         assert refused.returncode != 0 and says in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
@@ -410,6 +410,7 @@ def test_order_puts_an_article_first_on_its_section_page_in_its_booklet_and_in_p
     first = BeautifulSoup((build.site / "pacing/zz-start-here/index.html").read_text(), "html.parser")
     assert not first.select(".md-footer__link--prev") and first.select_one(".md-footer__link--next")["href"] == "../" + cards[1]
     # Only articles have a reading order; it is a whole number from 1.
-    for meta, says in [({"order": 0}, "order: must be at least 1"), ({"order": "first"}, "order: must be a whole number")]:
+    for meta, says in [({"order": 0}, "order: must be at least 1"), ({"order": "first"}, "order: must be a whole number"),
+                        ({"order": True}, "order: must be a whole number")]:
         text = article("Bad order", **meta)
         assert any(says in str(p) for p in pages.load("pacing/x.md", text.encode(), "content/pacing/x.md").problems), says

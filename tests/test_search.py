@@ -239,7 +239,14 @@ def test_a_result_shows_title_description_and_section(search_page):
 def test_the_page_opened_from_a_result_highlights_the_words_found(visit):
     page = visit().open("")
     search(page, "choosing a safe word")
-    page.locator('.guide-search__link[href^="/consent/agreed-signals/"]').click()
+    link = page.locator('.guide-search__link[href^="/consent/agreed-signals/"]')
+    # Opened in a new tab: this tab keeps its search and hands nothing over to a later visit.
+    with page.context.expect_page() as opened:
+        link.click(modifiers=["Control"])
+    opened.value.close()
+    assert page.locator("#guide-search").evaluate("d => d.open")
+    assert page.evaluate("sessionStorage.getItem('guide-search-highlight')") is None
+    link.click()
     page.wait_for_url("**/consent/agreed-signals/")
     assert "?" not in page.url  # the words are handed over in the tab, not in the address (history, server log)
     marks = page.locator("article mark.guide-highlight")

@@ -76,7 +76,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     if len(title.strip()) > TITLE_MAX:
         raise ValueError(f"the title has {len(title.strip())} characters; a title has at most {TITLE_MAX} (shorten it)")
     if (same := _titled(content, title)) is not None:
-        raise ValueError(f"{same} already has the title {title.strip()!r} (give each page its own title)")
+        raise ValueError(f"{same[0]} already has the title {same[1]!r} (give each page its own title)")
     slug = slugify(title)
     if not slug:
         raise ValueError("the title needs at least one letter or number from A to Z for the file name")
@@ -98,7 +98,7 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
     return target
 
 
-def _titled(content: Path, title: str) -> Path | None:
+def _titled(content: Path, title: str) -> tuple[Path, str] | None:
     """The page that already has this title, as the build compares titles (case aside), if any.
     Only the front matter's `title:` is read: a page with a problem there is the build's to report."""
     wanted = title.strip().casefold()
@@ -109,7 +109,7 @@ def _titled(content: Path, title: str) -> Path | None:
         except yaml.YAMLError:
             continue
         if isinstance(meta, dict) and isinstance(meta.get("title"), str) and meta["title"].strip().casefold() == wanted:
-            return path
+            return path, meta["title"].strip()
     return None
 
 

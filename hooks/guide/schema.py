@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from .dates import today
 from .fields import FIELD_TYPES, WorksheetField  # noqa: F401  (FIELD_TYPES is re-exported: pages.py names the types in messages)
@@ -100,7 +100,7 @@ class PageMeta(_Strict):
         default_factory=list,
         description="The pages the article's facts come from, each with `publisher`, `title`, `url`, `checked`: shown as its sources list.",
     )
-    order: int | None = Field(None, ge=1, le=999, description="Articles only: its place in the section's reading order (1 first): its card, the booklets and previous/next follow it; articles without one come after, by title.")
+    order: StrictInt | None = Field(None, ge=1, le=999, description="Articles only: its place in the section's reading order (1 first): its card, the booklets and previous/next follow it; articles without one come after, by title.")
     group: Text | None = Field(None, description="Articles only: the heading its card sits under on the section page (one of the section's `groups`).")
     groups: list[Text] = Field(default_factory=list, description="Section pages only: the order of the card groups (the articles' `group` values).")
     section: Slug | None = Field(None, description="Worksheets only: the section the worksheet belongs to.")

@@ -79,17 +79,18 @@
     if (empty) { el.setAttribute("data-empty", ""); } else { el.removeAttribute("data-empty"); }
     var twin = el.nextElementSibling;
     if (twin && twin.classList.contains("guide-ws__print")) { twin.firstChild.textContent = shownValue(el); }
-    if (el.tagName === "TEXTAREA") { fitRules(el); }
+    if (el.parentNode.classList.contains("guide-ws__area")) { fitRules(el); }
   }
 
-  // A long answer prints on more lines than the box has rules (lines.html): add enough for it.
-  // 30 characters a line is fewer than the narrowest printed box holds, so the estimate runs over,
-  // and the writing area clips the rules it does not need.
+  // A long answer prints on more lines than the box has rules (lines.html, text.html): add enough
+  // for it. 12 characters a line is fewer than the narrowest printed box holds even of wide
+  // characters (dashes, CJK), so the estimate runs over, and the writing area clips the rules it
+  // does not need.
   function fitRules(el) {
     var rules = el.parentNode.querySelector(".guide-ws__rules");
     if (!rules) { return; }
     var rows = Number(el.getAttribute("data-rows")) || 1;
-    var need = el.value.split("\n").reduce(function (n, line) { return n + Math.max(1, Math.ceil(line.length / 30)); }, 0);
+    var need = el.value.split("\n").reduce(function (n, line) { return n + Math.max(1, Math.ceil(line.length / 12)); }, 0);
     var want = Math.max(rows, el.value ? need + 1 : rows);
     while (rules.children.length < want) { rules.appendChild(document.createElement("span")); }
     while (rules.children.length > want) { rules.removeChild(rules.lastChild); }

@@ -163,7 +163,9 @@
     });
     list.addEventListener("click", function (event) {
       var link = event.target.closest("a");
-      if (!link) { return; }
+      // A result opened in a new tab or window (Ctrl, Shift, Cmd): this tab stays on its search,
+      // and hands nothing over that a later visit here would find.
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
       try {
         sessionStorage.setItem(HANDOVER, JSON.stringify({ path: new URL(link.href).pathname, words: words.join(" ") }));
       } catch (e) { /* storage blocked: the page opens without highlights */ }
