@@ -400,14 +400,14 @@ def test_an_unknown_key_in_a_source_lists_the_keys_a_source_may_have():
 
 
 def test_order_puts_an_article_first_on_its_section_page_in_its_booklet_and_in_previous_next(tmp_path):
-    cfg = copy_project(tmp_path, {"content/pacing/zz-start-here.md": article("Zz start here", order=1)})
+    cfg = copy_project(tmp_path, {"content/consent/zz-start-here.md": article("Zz start here", tags=["consent"], order=1)})
     build = mkdocs(cfg, tmp_path / "site")
     assert build.returncode == 0, build.output
-    cards = [a["href"] for a in BeautifulSoup((build.site / "pacing/index.html").read_text(), "html.parser").select(".guide-card__link")]
+    cards = [a["href"] for a in BeautifulSoup((build.site / "consent/index.html").read_text(), "html.parser").select(".guide-card__link")]
     assert cards[0] == "zz-start-here/"  # by title it would be last
-    booklet = BeautifulSoup((build.site / "pacing/booklet/index.html").read_text(), "html.parser")
-    assert booklet.select(".guide-booklet__article > h2")[0]["id"] == "pacing--zz-start-here"
-    first = BeautifulSoup((build.site / "pacing/zz-start-here/index.html").read_text(), "html.parser")
+    booklet = BeautifulSoup((build.site / "consent/booklet/index.html").read_text(), "html.parser")
+    assert booklet.select(".guide-booklet__article > h2")[0]["id"] == "consent--zz-start-here"
+    first = BeautifulSoup((build.site / "consent/zz-start-here/index.html").read_text(), "html.parser")
     assert not first.select(".md-footer__link--prev") and first.select_one(".md-footer__link--next")["href"] == "../" + cards[1]
     # Only articles have a reading order; it is a whole number from 1.
     for meta, says in [({"order": 0}, "order: must be at least 1"), ({"order": "first"}, "order: must be a whole number"),
