@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import yaml
 
 from .dates import today
-from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, load, slugify
+from .pages import INDEX, NOT_SECTIONS, SCAFFOLD_TEXT, WORKSHEETS, decode, load, parse_yaml, slugify
 from .schema import TITLE_MAX
 from .site import load_tags
 
@@ -100,12 +98,12 @@ def create(kind: str, section: str, title: str, content: Path = Path("content"),
 
 def _titled(content: Path, title: str) -> tuple[Path, str] | None:
     """The page that already has this title, as the build compares titles (case aside), if any.
-    Only the front matter's `title:` is read: a page with a problem there is the build's to report."""
+    Only the front matter is read, as the build reads it: a page with a problem is the build's to report."""
     wanted = title.strip().casefold()
     for path in sorted(content.rglob("*.md")):
-        head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        parts, _ = decode(path.read_bytes(), str(path))
         try:
-            meta = yaml.safe_load(head.removeprefix("---")) if head.startswith("---") else None
+            meta = parse_yaml(parts[0]) if parts else None
         except yaml.YAMLError:
             continue
         if isinstance(meta, dict) and isinstance(meta.get("title"), str) and meta["title"].strip().casefold() == wanted:

@@ -187,6 +187,9 @@ def read(sources: list[Source], tags_path: Path, shown_prefix: str, shown_tags: 
     return site, problems
 
 
+DRAFT_FIX = " (a draft: the published site leaves it out; publish it first, or remove this)"
+
+
 def in_drafts(problems: list[Problem], site: Site, shown_prefix: str) -> tuple[list[Problem], list[Problem]]:
     """The problems that stop `make build`, and those in drafts, which it leaves out: a half-written
     draft does not hold back publishing the rest (`serve` and `check` still show them)."""
@@ -217,8 +220,8 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
 
     def references(uri: str, refs: Refs, published: bool = False) -> None:
         """`published`: a page the published site will have, which must not point at a draft (left out of it)."""
-        def draft(target: str) -> str:
-            return " (a draft: the published site leaves it out; publish it first, or remove this)" if published and target in site.drafts else ""
+        def draft(target: str) -> bool:
+            return published and target in site.drafts
 
         for i, tag in enumerate(refs.tags if site.tags else ()):  # no tag list: reported once, above
             if isinstance(tag, str) and tag not in site.tags:
@@ -231,12 +234,12 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
             elif pin == uri:
                 bad(uri, f"related[{i}]", "a page cannot be related to itself (remove it)")
             elif draft(pin):
-                bad(uri, f"related[{i}]", f"{pin!r} is not published{draft(pin)}")
+                bad(uri, f"related[{i}]", f"{pin!r} is not published{DRAFT_FIX}")
         for i, slug in enumerate(refs.worksheets):
             if isinstance(slug, str) and slug not in sheets:
                 bad(uri, f"worksheets[{i}]", f"no worksheet {slug!r} ({_did_you_mean(slug, sheets)}use a file name from {WORKSHEETS}/ without .md)")
             elif isinstance(slug, str) and draft(f"{WORKSHEETS}/{slug}.md"):
-                bad(uri, f"worksheets[{i}]", f"worksheet {slug!r} is not published{draft(f'{WORKSHEETS}/{slug}.md')}")
+                bad(uri, f"worksheets[{i}]", f"worksheet {slug!r} is not published{DRAFT_FIX}")
         here = posixpath.dirname(uri)
         for m in LINK.finditer(refs.body):
             target = m.group(1) or m.group(2)
@@ -247,7 +250,7 @@ def cross_checks(site: Site, all_sources: set[str], shown_prefix: str, with_prob
                 hint = _did_you_mean_page(resolved, all_sources, shown=lambda path: posixpath.relpath(path, here or "."))
                 bad(uri, "body", f"links to {target!r}, which does not exist ({hint}fix the path; links are relative to this file)")
             elif draft(resolved):
-                bad(uri, "body", f"links to {target!r}, which is not published{draft(resolved)}")
+                bad(uri, "body", f"links to {target!r}, which is not published{DRAFT_FIX}")
 
     for uri, refs in sorted((with_problems or {}).items()):
         references(uri, refs)
