@@ -20,6 +20,7 @@ from guide.state import KEY
 
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     env.filters["long_date"] = functools.partial(guide.dates.long, locale=config[KEY].locale)
+    env.globals["guide_date_locale"] = config[KEY].locale.replace("_", "-")  # the same locale, for guide.js
     # MkDocs makes a new environment for every build (every `serve` rebuild too), so Material's ~40
     # templates would be compiled every time: a fifth of a small build. Jinja keeps the compiled
     # code in the user's temp folder and checks it against each template's source before use.
