@@ -18,7 +18,10 @@ import guide.views
 from guide.state import KEY
 
 
+@event_priority(110)  # before Material's tags plugin renders the topics page with these templates (100)
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    site = config[KEY].site
+    env.globals["guide_topics"] = {t.label: t.meaning for t in site.tags.values()} if site else {}  # label: meaning
     env.filters["long_date"] = functools.partial(guide.dates.long, locale=config[KEY].locale)
     env.globals["guide_date_locale"] = config[KEY].locale.replace("_", "-")  # the same locale, for guide.js
     # MkDocs makes a new environment for every build (every `serve` rebuild too), so Material's ~40

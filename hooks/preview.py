@@ -109,7 +109,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
         if info is None:
             page.read_source(config)
         else:
-            page.markdown, page.meta = "", guide.views.page_meta(info)
+            page.markdown, page.meta = "", guide.views.page_meta(info, state.site.tags)
             if info.kind == "article" and file.src_uri in build.html:
                 state.rendered[file.src_uri] = build.html[file.src_uri]
         guide.views.safe_meta(page.meta)

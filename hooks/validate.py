@@ -124,7 +124,7 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
 @event_priority(100)  # first: Material's tags plugin reads page.meta in its own on_page_markdown
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if (info := _checked(page, config)) is not None:
-        page.meta = guide.views.page_meta(info)
+        page.meta = guide.views.page_meta(info, config[KEY].site.tags)
     elif page.file.generated_by is None:
         # A page with a problem (`serve` lists it on every page): its front matter is as typed, and
         # a wrong type would stop Material (`tags: pacing` stops its tags plugin, and the preview hangs).

@@ -324,3 +324,30 @@ def test_with_a_plugin_that_gathers_pages_every_page_is_rendered_in_one_process(
                     tmp_path / "serial/site", extra_env={"GUIDE_PARALLEL": "0"})
     index = [json.loads((b.site / "search/search_index.json").read_text())["docs"] for b in (build, serial)]
     assert len(index[0]) > 300 and index[0] == index[1]
+
+
+def test_tags_show_their_labels_and_the_topics_page_their_meanings(site):
+    """Readers see "Starting out", not `starting-out`: on every page's tag chips and on the topics
+    page, whose headings keep their anchors and carry each topic's meaning from tags.yml."""
+    from guide.site import load_tags
+    tags, problems = load_tags(ROOT / "tags.yml", "tags.yml")
+    assert problems == [] and tags["check-ins"].label == "Check-ins"
+    topics = BeautifulSoup((site / "tags/index.html").read_text(), "html.parser")
+    headings = {h["id"].removeprefix("tag:"): h for h in topics.select("h2[id^='tag:']")}
+    used = {tag for tag in headings}
+    assert used and used <= set(tags)
+    for tag in used:
+        heading = headings[tag]
+        assert heading.get_text(strip=True) == tags[tag].label, tag
+        meaning = heading.find_next_sibling()
+        assert "guide-topic__meaning" in meaning["class"] and meaning.get_text(strip=True) == tags[tag].meaning, tag
+    toc = [a.get_text(strip=True) for a in topics.select(".md-nav--secondary a[href^='#tag:']")]
+    assert "Check-ins" in toc and "check-ins" not in toc
+    labels = {t.label for t in tags.values()}
+    chips = 0
+    for path in built_pages(site):
+        for chip in BeautifulSoup(path.read_text(), "html.parser").select(".md-tags .md-tag"):
+            chips += 1
+            assert chip.get_text(strip=True) in labels, (path, chip)
+            assert chip["href"].split("#")[1].removeprefix("tag:") in headings, (path, chip)
+    assert chips > 40

@@ -83,6 +83,15 @@ def test_a_body_edit_leaves_other_pages_alone_unless_it_changes_what_they_show()
     assert "pacing/index.md" in rebuild  # its card's reading time
 
 
+def test_a_tag_label_change_makes_stale_the_pages_that_show_its_chip():
+    state = guide_state({})
+    before = fingerprints(state, {})
+    state.site.tags["check-ins"] = state.site.tags["check-ins"]._replace(label="Regular check-ins")  # tags.yml edited
+    rebuild, gone = stale(before, fingerprints(state, {}))
+    chips = {uri for uri, page in state.site.pages.items() if "check-ins" in page.meta.tags}
+    assert chips and rebuild == chips and gone == set()
+
+
 def test_a_page_whose_file_changed_on_disk_is_stale_even_when_older():
     """Dirty mode alone rebuilds a page only when its file is newer than its HTML: an older copy put
     back with its old time (`cp -p`, unzip) would be missed."""

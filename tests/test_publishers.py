@@ -323,8 +323,8 @@ def test_mkdocs_gets_the_checked_front_matter_and_the_body_it_would_have_read():
         new_body, new_meta = get_data(pages.without_front_matter(text))
         assert (new_body.rstrip("\n"), new_meta) == (body.rstrip("\n"), {}), uri
         if uri in real:  # the fixture articles quote their dates: text to MkDocs' reader, dates here
-            assert views.page_meta(info) == meta, uri
-        assert {k: views.page_meta(info)[k] for k in ("title", "description")} == {"title": meta.get("title", info.meta.title),
+            assert views.page_meta(info, {}) == meta, uri
+        assert {k: views.page_meta(info, {})[k] for k in ("title", "description")} == {"title": meta.get("title", info.meta.title),
                                                                                    "description": meta.get("description", info.meta.description)}, uri
     assert pages.without_front_matter("No front matter at all.\n") is None
 
@@ -341,18 +341,21 @@ def test_review_report_is_hidden_from_search_engines_and_csv_is_safe(tmp_path):
 
 
 def test_tag_list_problems_are_clear(tmp_path):
+    how = "(one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`)"
     bad = tmp_path / "tags.yml"
     bad.write_text("- pacing\n- rest\n")
     assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
-        "tags.yml: -: must map each tag to a one-line meaning (one `tag: meaning` per line)"]
+        f"tags.yml: -: must map each tag to a one-line meaning {how}"]
     # Each tag at fault is named, and the others stay usable.
     bad.write_text("pacing: [not, a, string]\nrest:\nSleep Well: Sleep\nmood: Feelings\n")
     tags, problems = site_mod.load_tags(bad, "tags.yml")
     assert [str(p) for p in problems] == [
-        "tags.yml: pacing: needs a one-line meaning after the colon, as plain text (one `tag: meaning` per line)",
-        "tags.yml: rest: needs a one-line meaning after the colon, as plain text (one `tag: meaning` per line)",
+        f"tags.yml: pacing: needs a one-line meaning after the colon, as plain text {how}",
+        f"tags.yml: rest: needs a one-line meaning after the colon, as plain text {how}",
         "tags.yml: Sleep Well: is not a tag pages can use: lower-case letters, digits and hyphens (e.g. `sleep-and-rest`)"]
-    assert tags["mood"] == "Feelings" and "pacing" in tags
+    assert tags["mood"] == ("Mood", "Feelings") and "pacing" in tags
+
+
     # A tag listed twice would silently lose one meaning: refused, with the line.
     bad.write_text("# Tags\npacing: Pacing\nrest: Rest\npacing: Energy\n")
     assert [str(p) for p in site_mod.load_tags(bad, "tags.yml")[1]] == [
@@ -363,6 +366,26 @@ def test_tag_list_problems_are_clear(tmp_path):
     assert "the tag list is missing" in str(site_mod.load_tags(tmp_path / "nope.yml", "tags.yml")[1][0])
     bad.write_bytes(b"pacing: caf\xe9\n")
     assert "is not UTF-8 text" in str(site_mod.load_tags(bad, "tags.yml")[1][0])
+
+
+def test_tag_labels_readers_see(tmp_path):
+    """A tag is shown by its label: its name with spaces and a capital, or the label tags.yml gives."""
+    tags_file = tmp_path / "tags.yml"
+    tags_file.write_text("care-team: Doctors and nurses\nms: {label: MS, meaning: Multiple sclerosis}\n")
+    tags, problems = site_mod.load_tags(tags_file, "tags.yml")
+    assert problems == [] and tags == {"care-team": ("Care team", "Doctors and nurses"), "ms": ("MS", "Multiple sclerosis")}
+    # A label that is markup, too long or another tag's, an unknown key, a missing meaning: each named.
+    tags_file.write_text("a: {label: <b>A</b>, meaning: x}\nb: {label: B & C, meaning: x}\nc: {label: '" + "x" * 41 + "', meaning: x}\n"
+                         "d: {label: Mood, meaning: x}\nmood: Feelings\ne: {label: E, meaning: x, icon: star}\nf: {label: F}\n")
+    tags, problems = site_mod.load_tags(tags_file, "tags.yml")
+    plain = "must be plain text of 1 to 40 characters, without <, > or & (write 'and')"
+    assert [str(p) for p in problems] == [
+        f"tags.yml: a.label: {plain}", f"tags.yml: b.label: {plain}", f"tags.yml: c.label: {plain}",
+        "tags.yml: mood.label: 'Mood' is also the label of 'd' (give each tag its own label)",
+        "tags.yml: e: has icon: a tag takes only `label` and `meaning` (quote a meaning that has a comma)",
+        "tags.yml: f: needs a one-line meaning after the colon, as plain text "
+        "(one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`)"]
+    assert tags["a"].label == "A" and set(tags) == {"a", "b", "c", "d", "mood", "e", "f"}  # still tags pages may use
 
 
 @pytest.mark.parametrize("meta, shown", [

@@ -38,7 +38,8 @@ def fingerprints(state: State, neighbours: dict[str, tuple[str | None, str | Non
     out = {}
     for uri in pages:
         before, after = neighbours.get(uri, (None, None))
-        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after), files.get(uri))
+        labels = tuple(site.tags[t].label for t in pages[uri].meta.tags if t in site.tags)  # its tag chips
+        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after), files.get(uri), labels)
         out[uri] = hash(parts)
     return out
 

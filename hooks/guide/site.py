@@ -7,7 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import yaml
 
@@ -34,7 +34,7 @@ class Source:
 @dataclass
 class Site:
     pages: dict[str, PageInfo]  # by src_uri; drafts only when serving
-    tags: dict[str, str]  # the allowed tags and what each means
+    tags: dict[str, Tag]  # the allowed tags, each with its label and meaning
     drafts: set[str] = field(default_factory=set)
     unreadable: set[str] = field(default_factory=set)  # files that are not pages at all (not UTF-8...)
     section_order: tuple[str, ...] = ()  # section folders in nav order
@@ -113,8 +113,22 @@ def section_order(nav: list) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def load_tags(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
-    how = "one `tag: meaning` per line"
+class Tag(NamedTuple):
+    label: str  # what readers see: tag chips, the topics page's headings and contents
+    meaning: str  # one line under the heading on the topics page
+
+
+LABEL_MAX = 40
+
+
+def tag_label(tag: str) -> str:
+    """A tag's label when tags.yml gives none: `care-team` is shown as "Care team"."""
+    words = tag.replace("-", " ")
+    return words[:1].upper() + words[1:]
+
+
+def load_tags(path: Path, shown: str) -> tuple[dict[str, Tag], list[Problem]]:
+    how = "one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`"
     try:
         data = parse_yaml(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
@@ -125,12 +139,33 @@ def load_tags(path: Path, shown: str) -> tuple[dict[str, str], list[Problem]]:
         return {}, [Problem(shown, "-", yaml_message(e, first_line=1))]
     if not isinstance(data, dict):
         return {}, [Problem(shown, "-", f"must map each tag to a one-line meaning ({how})")]
-    problems = [Problem(shown, str(tag), f"needs a one-line meaning after the colon, as plain text ({how})")
-                for tag, meaning in data.items() if not isinstance(meaning, str) or not meaning.strip()]
-    problems += [Problem(shown, str(tag), "is not a tag pages can use: lower-case letters, digits and hyphens "
-                         "(e.g. `sleep-and-rest`)") for tag in data if not re.match(SLUG, str(tag))]
-    # Every tag stays listed, so pages using one with a problem are not also told it is missing.
-    return {str(k): v if isinstance(v, str) else "" for k, v in data.items()}, problems
+    tags, problems, by_label = {}, [], {}
+    for key, value in data.items():
+        tag = str(key)
+        entry = value if isinstance(value, dict) else {"meaning": value}
+        meaning, label = entry.get("meaning"), entry.get("label", tag_label(tag))
+        if not re.match(SLUG, tag):
+            problems.append(Problem(shown, tag, "is not a tag pages can use: lower-case letters, digits and hyphens "
+                                                "(e.g. `sleep-and-rest`)"))
+        if set(entry) - {"label", "meaning"}:
+            extra = ", ".join(sorted(map(str, set(entry) - {"label", "meaning"})))
+            problems.append(Problem(shown, tag, f"has {extra}: a tag takes only `label` and `meaning` (quote a meaning that has a comma)"))
+        if not isinstance(meaning, str) or not meaning.strip():
+            problems.append(Problem(shown, tag, f"needs a one-line meaning after the colon, as plain text ({how})"))
+            meaning = ""
+        if not isinstance(label, str) or not label.strip() or len(label) > LABEL_MAX or re.search(r"[<>&]", label):
+            # Material writes a tag's name into pages as it is: no markup, and `&` would show as code in its list.
+            problems.append(Problem(shown, f"{tag}.label", f"must be plain text of 1 to {LABEL_MAX} characters, "
+                                                          "without <, > or & (write 'and')"))
+            label = tag_label(tag)
+        label = label.strip()
+        if label.casefold() in by_label:  # Material's topics page would merge the two tags under one heading
+            problems.append(Problem(shown, f"{tag}.label", f"{label!r} is also the label of {by_label[label.casefold()]!r} "
+                                                          "(give each tag its own label)"))
+        by_label.setdefault(label.casefold(), tag)
+        # Every tag stays listed, so pages using one with a problem are not also told it is missing.
+        tags[tag] = Tag(label, meaning.strip())
+    return tags, problems
 
 
 # `serve` only: each file's last parse, so that a rebuild parses only the files that changed.

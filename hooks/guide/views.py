@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from .dates import add_years
 from .pages import PageInfo
-from .site import Site
+from .site import Site, Tag
 
 WORDS_PER_MINUTE = 200
 
@@ -33,10 +33,16 @@ def problem_meta(meta: dict) -> dict:
     return {"title": title} if isinstance(title, str) and title.strip() else {}
 
 
-def page_meta(page: PageInfo) -> dict:
+def page_meta(page: PageInfo, tags: dict[str, Tag]) -> dict:
     """`page.meta` for MkDocs and Material: the checked front matter, with the keys the file gives,
-    equal to what MkDocs' own YAML reading gives (tests/test_publishers.py checks every page of the guide)."""
-    return page.meta.model_dump(exclude_unset=True)
+    equal to what MkDocs' own YAML reading gives (tests/test_publishers.py checks every page of the
+    guide), except that tags are their labels. Material shows a tag by the name it finds here (the
+    page's chips, the topics page's headings, sorted, and its contents) and makes the topics page's
+    anchor from it: `Care team` gives `#tag:care-team`, as `care-team` did."""
+    meta = page.meta.model_dump(exclude_unset=True)
+    if "tags" in meta:
+        meta["tags"] = [tags[t].label if t in tags else t for t in meta["tags"]]
+    return meta
 
 
 def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) -> dict | None:
