@@ -135,6 +135,14 @@ def search(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".guide-search__link", "els => els.map(e => e.getAttribute('href'))")
 
 
+def as_printed(page) -> None:
+    """Show the page as it prints, and let its styles settle: a printout has no transitions, but the
+    emulated switch does (Material fades link colours), and on a fast machine colours were read
+    halfway from the screen's to the print's."""
+    page.emulate_media(media="print")
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+
+
 def pagefind_records(site: Path) -> list[dict]:
     """What Pagefind indexed, one record per page: url, content (the words searched), meta."""
     from guide.search import records

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import GzipHandler, search, serve_directory
+from sitebuild import GzipHandler, as_printed, search, serve_directory
 
 
 pytestmark = pytest.mark.browser
@@ -129,7 +129,7 @@ PRINTED_CONTRAST = """() => {
 def test_a_page_printed_in_dark_mode_prints_dark_text_on_white(visit, path):
     page = visit(color_scheme="dark").open(path)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
-    page.emulate_media(media="print")
+    as_printed(page)
     assert page.evaluate(PRINTED_CONTRAST) == []
 
 

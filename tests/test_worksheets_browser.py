@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from guide import fields
-from sitebuild import ROOT, copy_project, mkdocs, rules, serve_directory
+from sitebuild import ROOT, as_printed, copy_project, mkdocs, rules, serve_directory
 
 pytestmark = pytest.mark.browser
 SHEETS = sorted(p.stem for p in (ROOT / "content" / "worksheets").glob("*.md") if p.stem != "index")
@@ -118,7 +118,7 @@ def test_keyboard_moves_through_a_scale(visit):
 @pytest.mark.parametrize("slug", SHEETS)
 def test_every_worksheet_prints_on_one_page_on_a4_and_letter(visit, slug):
     page = visit().open(f"worksheets/{slug}/")
-    page.emulate_media(media="print")
+    as_printed(page)
     title = page.locator("h1").inner_text()
     for mode in ("answers", "blank"):
         page.evaluate("m => document.documentElement.setAttribute('data-print-mode', m)", mode)
@@ -282,7 +282,7 @@ def test_two_people_answer_side_by_side_each_labelled_and_both_print(visit):
     assert len(pages) == 1
     assert "A walk together on Sunday" in pages[0] and "Time to rest after work" in pages[0]
     assert pages[0].count("Your partner") == 2 and not PLACEHOLDER.search(pages[0])
-    page.emulate_media(media="print")
+    as_printed(page)
     marked = page.eval_on_selector_all(".guide-ws__person input:checked + .guide-ws__num", "els => els.map(e => [e.textContent, getComputedStyle(e).backgroundColor])")
     assert marked == [["4", "rgb(0, 0, 0)"], ["2", "rgb(0, 0, 0)"]]
 
