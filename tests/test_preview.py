@@ -217,6 +217,15 @@ def test_tag_chips_stay_links_and_an_older_copy_put_back_shows(preview):  # noqa
     wait_for(page, lambda t: "zqxmarker" not in t, "the older copy, on its page")
     wait_for(url + "pacing/booklet/", lambda t: "zqxmarker" not in t, "the older copy, in the section's booklet")
 
+    # A new label in tags.yml shows on the chips of pages whose files did not change, and on the topics page.
+    tags = project / "tags.yml"
+    tags.write_text(tags.read_text().replace("setbacks: Bad days,", "setbacks: {label: Hard days, meaning: 'Bad days,", 1)
+                    .replace("relapses and what to do\n", "relapses and what to do'}\n", 1))
+    html = wait_for(page, lambda t: ">Hard days<" in t, "the new label on the article's chip")
+    assert {c.get_text(strip=True) for c in BeautifulSoup(html, "html.parser").select(".md-tag")} == {
+        "Pacing", "Hard days", "Safety", "Care team"}
+    wait_for(url + "tags/", lambda t: ">Hard days<" in t and ">Setbacks<" not in t, "the new label on the topics page")
+
 
 def test_a_hook_code_change_restarts_and_removes_the_old_temporary_site(tmp_path, monkeypatch):
     """MkDocs removes its temporary site folder when the preview stops; a restart for new hook code
