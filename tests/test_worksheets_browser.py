@@ -256,6 +256,10 @@ def test_long_answers_take_a_second_page_that_says_continued(visit):
     for fmt in ("A4", "Letter"):
         pages = pdf_pages(page, fmt)
         assert len(pages) >= 2 and "continued" in pages[1] and "continued" not in pages[0]
+        # The "continued" line sits in the page margin, which inherits no font: it printed in a serif.
+        reader = PdfReader(io.BytesIO(page.pdf(format=fmt, print_background=True)))
+        fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages for f in p["/Resources"].get("/Font", {}).values()}
+        assert fonts and not [f for f in fonts if "Serif" in f or "Times" in f], fonts
         printed = squeezed(pages)
         assert "".join(text.split()) in printed and "".join(text.replace("went well", "was hard").split()) in printed
         assert not PLACEHOLDER.search(" ".join(pages))  # the empty date prints as an empty line
