@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 import jinja2
+import material.plugins.tags
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -39,7 +40,23 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
         # In `serve`, MkDocs has no Page objects for drafts yet when on_nav runs: they go without neighbours.
         members[folder] = [f.page for f in pages if f is not None and f.page is not None]
     guide.navigation.attach(nav, members)
+    _topics(config)
     return nav
+
+
+def _topics(config: MkDocsConfig) -> None:
+    """Material's tags plugin, before it reads any page's tags (their labels, `views.page_meta`): a
+    topic's anchor is its tag's name, whatever its label says, so links to the topics page outlive
+    a new label; and labels sort whatever their case ("eHealth" among the e's)."""
+    plugin = config.plugins.get("material/tags")
+    if plugin is None or config[KEY].site is None:
+        return
+    c = plugin.config
+    fallback = getattr(c.tags_slugify, "fallback", c.tags_slugify)  # `serve`: not wrapped twice
+    c.tags_slugify = guide.views.tag_slugify(config[KEY].site.tags, fallback)
+    for key in ("tags_sort_by", "listings_tags_sort_by"):
+        if c[key] is material.plugins.tags.tag_name:  # Material's default; a publisher's own choice stays
+            c[key] = material.plugins.tags.tag_name_casefold
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -351,3 +351,19 @@ def test_tags_show_their_labels_and_the_topics_page_their_meanings(site):
             assert chip.get_text(strip=True) in labels, (path, chip)
             assert chip["href"].split("#")[1].removeprefix("tag:") in headings, (path, chip)
     assert chips > 40
+
+
+def test_a_new_label_keeps_the_topic_anchor_and_labels_sort_whatever_their_case(tmp_path):
+    tags = (ROOT / "tags.yml").read_text()
+    tags = tags.replace("setbacks: Bad days,", "setbacks: {label: Hard days, meaning: 'Bad days,", 1).replace(
+        "relapses and what to do\n", "relapses and what to do'}\n", 1).replace("humour: ", "humour: {label: eHumour, meaning: x}\n#", 1)
+    config = copy_project(tmp_path, {"tags.yml": tags})
+    build = mkdocs(config, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    topics = BeautifulSoup((tmp_path / "site/tags/index.html").read_text(), "html.parser")
+    assert topics.select_one("h2[id='tag:setbacks']").get_text(strip=True) == "Hard days"
+    article_page = BeautifulSoup((tmp_path / "site/pacing/setbacks-and-warning-signs/index.html").read_text(), "html.parser")
+    chip = next(a for a in article_page.select(".md-tags a") if a.get_text(strip=True) == "Hard days")
+    assert chip["href"].endswith("tags/#tag:setbacks")  # links to the topics page outlive a new label
+    headings = [h.get_text(strip=True) for h in topics.select("h2[id^='tag:']")]
+    assert headings == sorted(headings, key=str.casefold) and "eHumour" in headings, headings

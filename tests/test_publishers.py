@@ -374,18 +374,22 @@ def test_tag_labels_readers_see(tmp_path):
     tags_file.write_text("care-team: Doctors and nurses\nms: {label: MS, meaning: Multiple sclerosis}\n")
     tags, problems = site_mod.load_tags(tags_file, "tags.yml")
     assert problems == [] and tags == {"care-team": ("Care team", "Doctors and nurses"), "ms": ("MS", "Multiple sclerosis")}
-    # A label that is markup, too long or another tag's, an unknown key, a missing meaning: each named.
+    # A label that is markup, too long or another tag's (whatever its case and punctuation), an unknown
+    # key, a meaning split by an unquoted comma, a missing or multi-line meaning: each named.
     tags_file.write_text("a: {label: <b>A</b>, meaning: x}\nb: {label: B & C, meaning: x}\nc: {label: '" + "x" * 41 + "', meaning: x}\n"
-                         "d: {label: Mood, meaning: x}\nmood: Feelings\ne: {label: E, meaning: x, icon: star}\nf: {label: F}\n")
+                         "d: {label: Check-ins, meaning: x}\ncheck-ins: Feelings\ne: {label: E, meaning: x, icon: star}\nf: {label: F}\n"
+                         "g: {label: G, meaning: Doctors, nurses}\nh: |\n  One line\n  and another\n")
     tags, problems = site_mod.load_tags(tags_file, "tags.yml")
     plain = "must be plain text of 1 to 40 characters, without <, > or & (write 'and')"
+    meaning = "needs a one-line meaning after the colon, as plain text (one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`)"
     assert [str(p) for p in problems] == [
-        f"tags.yml: a.label: {plain}", f"tags.yml: b.label: {plain}", f"tags.yml: c.label: {plain}",
-        "tags.yml: mood.label: 'Mood' is also the label of 'd' (give each tag its own label)",
-        "tags.yml: e: has icon: a tag takes only `label` and `meaning` (quote a meaning that has a comma)",
-        "tags.yml: f: needs a one-line meaning after the colon, as plain text "
-        "(one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`)"]
-    assert tags["a"].label == "A" and set(tags) == {"a", "b", "c", "d", "mood", "e", "f"}  # still tags pages may use
+        f"tags.yml: a.label: {plain}", f"tags.yml: b.label: {plain}", f"tags.yml: c.label: {plain}; this one has 41",
+        "tags.yml: check-ins.label: 'Check ins' is also the label of 'd' (give each tag its own label)",
+        "tags.yml: e: has icon: a tag takes only `label` and `meaning`",
+        f"tags.yml: f: {meaning}",
+        "tags.yml: g: has nurses: a tag takes only `label` and `meaning` (put quotes around a meaning that has a comma)",
+        f"tags.yml: h: {meaning}"]
+    assert tags["a"].label == "A" and set(tags) == {"a", "b", "c", "d", "check-ins", "e", "f", "g", "h"}  # still tags pages may use
 
 
 @pytest.mark.parametrize("meta, shown", [

@@ -118,6 +118,14 @@ def test_related_items_show_section_summary_date_and_hint(site):
     assert item.select_one("time")["datetime"]
 
 
+def test_the_hint_names_shared_topics_by_their_labels():
+    from guide.related_view import hint
+    from guide.site import Site, Tag
+    site = Site({}, {"care-team": Tag("Care team", "x"), "ms": Tag("MS", "x"), "check-ins": Tag("Check-ins", "x")})
+    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("care-team", "ms"))) == "Also about care team and MS"
+    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("check-ins",))) == "Also about check-ins"
+
+
 def test_section_pages_home_about_and_worksheets_are_never_suggested(site):
     seen = 0
     for html in site.glob("*/*/index.html"):

@@ -33,8 +33,13 @@ def hint(site: Site, s: related.Suggestion) -> str:
     if s.pinned:
         return "Picked by our editors"
     if s.shared_tags:
-        words = [t.replace("-", " ") for t in s.shared_tags[:2]]
+        words = [_in_sentence(site.tags[t].label if t in site.tags else t) for t in s.shared_tags[:2]]
         return "Also about " + " and ".join(words)  # not "Because you read...": nothing about the reader is tracked
     if s.same_section:
         return f"More in {section_name(site, site.pages[s.key].section)}"
     return "On a similar theme"
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Care team" is "care team", but "GP" and "MS" stay as they are."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label

@@ -147,22 +147,27 @@ def load_tags(path: Path, shown: str) -> tuple[dict[str, Tag], list[Problem]]:
         if not re.match(SLUG, tag):
             problems.append(Problem(shown, tag, "is not a tag pages can use: lower-case letters, digits and hyphens "
                                                 "(e.g. `sleep-and-rest`)"))
-        if set(entry) - {"label", "meaning"}:
-            extra = ", ".join(sorted(map(str, set(entry) - {"label", "meaning"})))
-            problems.append(Problem(shown, tag, f"has {extra}: a tag takes only `label` and `meaning` (quote a meaning that has a comma)"))
-        if not isinstance(meaning, str) or not meaning.strip():
+        if extra := {k: v for k, v in entry.items() if k not in ("label", "meaning")}:
+            # `{label: GP, meaning: Doctors, nurses}` reads as a key `nurses` with no value.
+            split = " (put quotes around a meaning that has a comma)" if all(v is None for v in extra.values()) else ""
+            problems.append(Problem(shown, tag, f"has {', '.join(sorted(map(str, extra)))}: a tag takes only `label` "
+                                                f"and `meaning`{split}"))
+        if not isinstance(meaning, str) or not meaning.strip() or "\n" in meaning.strip():
             problems.append(Problem(shown, tag, f"needs a one-line meaning after the colon, as plain text ({how})"))
             meaning = ""
-        if not isinstance(label, str) or not label.strip() or len(label) > LABEL_MAX or re.search(r"[<>&]", label):
+        if not isinstance(label, str) or not label.strip() or len(label.strip()) > LABEL_MAX or re.search(r"[<>&\n]", label):
             # Material writes a tag's name into pages as it is: no markup, and `&` would show as code in its list.
+            size = f"; this one has {len(label.strip())}" if isinstance(label, str) and len(label.strip()) > LABEL_MAX else ""
             problems.append(Problem(shown, f"{tag}.label", f"must be plain text of 1 to {LABEL_MAX} characters, "
-                                                          "without <, > or & (write 'and')"))
+                                                          f"without <, > or & (write 'and'){size}"))
             label = tag_label(tag)
         label = label.strip()
-        if label.casefold() in by_label:  # Material's topics page would merge the two tags under one heading
-            problems.append(Problem(shown, f"{tag}.label", f"{label!r} is also the label of {by_label[label.casefold()]!r} "
+        # Two labels readers could not tell apart ("Check-ins", "check ins") would be two look-alike topics.
+        same = re.sub(r"[\W_]+", "", label.casefold())
+        if same in by_label:
+            problems.append(Problem(shown, f"{tag}.label", f"{label!r} is also the label of {by_label[same]!r} "
                                                           "(give each tag its own label)"))
-        by_label.setdefault(label.casefold(), tag)
+        by_label.setdefault(same, tag)
         # Every tag stays listed, so pages using one with a problem are not also told it is missing.
         tags[tag] = Tag(label, meaning.strip())
     return tags, problems

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Callable
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -36,13 +37,26 @@ def problem_meta(meta: dict) -> dict:
 def page_meta(page: PageInfo, tags: dict[str, Tag]) -> dict:
     """`page.meta` for MkDocs and Material: the checked front matter, with the keys the file gives,
     equal to what MkDocs' own YAML reading gives (tests/test_publishers.py checks every page of the
-    guide), except that tags are their labels. Material shows a tag by the name it finds here (the
-    page's chips, the topics page's headings, sorted, and its contents) and makes the topics page's
-    anchor from it: `Care team` gives `#tag:care-team`, as `care-team` did."""
+    guide), except that tags are their labels: Material shows a tag by the name it finds here (the
+    page's chips, the topics page's headings and contents), and `tag_slugify` gives it the anchor of
+    its tag's name."""
     meta = page.meta.model_dump(exclude_unset=True)
     if "tags" in meta:
         meta["tags"] = [tags[t].label if t in tags else t for t in meta["tags"]]
     return meta
+
+
+def tag_slugify(tags: dict[str, Tag], fallback: Callable[[str, str], str]) -> Callable[[str, str], str]:
+    """Material's `tags_slugify` for labels: a label's anchor is its tag's name (`GP` and `Family
+    doctor` are both `#tag:gp`), so a new label keeps every link to the topics page. Names that are
+    not labels (none, in a checked site) go to `fallback`, Material's own."""
+    by_label = {t.label: name for name, t in tags.items()}
+
+    def slugify(text: str, separator: str = "-") -> str:
+        return by_label.get(text) or fallback(text, separator)
+
+    slugify.fallback = fallback
+    return slugify
 
 
 def review_status(page: PageInfo, years: int, soon_days: int, today: dt.date) -> dict | None:
