@@ -22,6 +22,20 @@ from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
 _background: guide.search.Background | None = None  # `serve`: one for the process, across rebuilds
+_cleans = False  # plain `mkdocs serve`: every rebuild empties the site folder first
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _cleans
+    _cleans = command == "serve" and not dirty
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    """Plain `mkdocs serve` empties the site folder before each rebuild (`make serve`, dirty, never
+    does). Pagefind still writing there would lose its folder and then retry for ever, so the run
+    going finishes first: the rebuild waits a moment, and the folder is emptied after it."""
+    if _cleans and _background is not None:
+        _background.wait(timeout=600)
 
 
 @event_priority(-100)  # last: every page and file is written

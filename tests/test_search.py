@@ -496,6 +496,23 @@ def test_closing_waits_for_the_index_being_written_and_starts_no_other():
     assert jobs.reports == []  # the run cut short by closing says nothing, and none runs after
 
 
+def test_a_rebuild_that_empties_the_folder_waits_for_the_index_being_written():
+    """Plain `mkdocs serve` empties the site folder before each rebuild; Pagefind losing its folder
+    mid-write retries for ever (seen: a Pagefind left running after its serve had gone)."""
+    jobs = Jobs()
+    jobs.start("going")
+    waiting = threading.Thread(target=jobs.background.wait, args=(10,))
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive()  # wait() cannot return before the run going ends
+    jobs.release.set()
+    waiting.join(10)
+    assert not waiting.is_alive() and jobs.reported.acquire(timeout=10) and jobs.reports == ["going"]
+    jobs.background.request(jobs("next"))  # and the rebuild's own index runs as before
+    assert jobs.reported.acquire(timeout=10) and jobs.reports == ["going", "next"]
+    jobs.background.close(timeout=10)
+
+
 # ---- words too common to search (large guides) ---------------------------------------------------
 
 

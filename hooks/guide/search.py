@@ -173,6 +173,13 @@ class Background:
             if not quiet:
                 self._report(result, error)
 
+    def wait(self, timeout: float) -> None:
+        """Let the run going (and one asked for during it) finish; later requests start runs as before."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def close(self, timeout: float) -> None:
         """No more runs; wait for the one going, so that nothing writes into the site folder after
         `mkdocs serve` has removed it."""
