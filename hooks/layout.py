@@ -71,6 +71,8 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: Nav
     state = config[KEY]
     page.toc = guide.navigation.toc_under_title(page.toc, page.title)
     context["guide"] = guide.context.page_context(state, page.file.src_uri, page.canonical_url or page.abs_url or "")
+    if guide.views.TOPIC_HEADING in page.content:  # the topics page, as Material's tags plugin wrote it (on_env)
+        page.content = guide.views.with_topic_index(page.content, state.site.tags)
     # Parts of Material's page that are the same on many pages (overrides/main.html, fragments.py):
     # its settings for the scripts, its styles and scripts and its header (but for the title), the
     # same at every depth; and the sidebar, which on a page in the nav shows the page's own table of

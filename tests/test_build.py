@@ -341,6 +341,10 @@ def test_tags_show_their_labels_and_the_topics_page_their_meanings(site):
         assert heading.get_text(strip=True) == tags[tag].label, tag
         meaning = heading.find_next_sibling()
         assert "guide-topic__meaning" in meaning["class"] and meaning.get_text(strip=True) == tags[tag].meaning, tag
+    # A row of links above the first topic, one per heading, in the headings' order.
+    index = topics.select_one("nav.guide-topics[aria-label='Topics on this page']")
+    assert [a["href"] for a in index.select("a")] == ["#" + h["id"] for h in topics.select("h2[id^='tag:']")]
+    assert index.find_next("h2")["id"].startswith("tag:")
     toc = [a.get_text(strip=True) for a in topics.select(".md-nav--secondary a[href^='#tag:']")]
     assert "Check-ins" in toc and "check-ins" not in toc
     labels = {t.label for t in tags.values()}

@@ -392,6 +392,17 @@ def test_tag_labels_readers_see(tmp_path):
     assert tags["a"].label == "A" and set(tags) == {"a", "b", "c", "d", "check-ins", "e", "f", "g", "h"}  # still tags pages may use
 
 
+def test_the_topic_index_links_the_topics_the_page_lists():
+    from guide import views
+    tags = {"b-two": site_mod.Tag("beta <2>", "x"), "a-one": site_mod.Tag("Alpha", "x"), "unused": site_mod.Tag("Unused", "x")}
+    html = '<p>Intro</p>\n<h2 id="tag:b-two">beta</h2><ul></ul><h2 id="tag:a-one">Alpha</h2><ul></ul>'
+    out = views.with_topic_index(html, tags)
+    assert out.startswith("<p>Intro</p>\n<nav class=\"guide-topics\"")
+    assert '<a class="md-tag" href="#tag:a-one">Alpha</a></li><li><a class="md-tag" href="#tag:b-two">beta &lt;2&gt;</a>' in out
+    assert "Unused" not in out and out.endswith(html[len("<p>Intro</p>\n"):])
+    assert views.with_topic_index("<p>An article</p>", tags) == "<p>An article</p>"
+
+
 @pytest.mark.parametrize("meta, shown", [
     ({"title": "Mine", "tags": "pacing", "hide": "toc", "template": "nowhere.html"}, {"title": "Mine"}),
     ({"title": ["not", "text"], "tags": [["nested"]]}, {}),

@@ -82,7 +82,7 @@ def test_search_finds_what_people_mean(search_page, query, expected):
 
 AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-AXE_PAGES = ["", "consent/", "consent/agreed-signals/", "worksheets/weekly-check-in/", "worksheets/", "pacing/booklet/", "booklet/"]
+AXE_PAGES = ["", "consent/", "consent/agreed-signals/", "worksheets/weekly-check-in/", "worksheets/", "pacing/booklet/", "booklet/", "tags/"]
 
 
 def axe_violations(page) -> list[str]:

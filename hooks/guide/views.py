@@ -79,6 +79,22 @@ def with_standfirst(html: str, page: PageInfo) -> str:
     return f'<p class="guide-standfirst" data-pagefind-meta="description">{escape(page.meta.description)}</p>\n{html}'
 
 
+TOPIC_HEADING = '<h2 id="tag:'  # Material's listing of one topic on the topics page (tags_slugify_format)
+
+
+def with_topic_index(html: str, tags: dict[str, Tag]) -> str:
+    """The topics page with a row of links to its topics above the first one: on a phone the page
+    is long, and its table of contents is behind the menu. Only topics the page lists (a tag no
+    published page uses has no heading), by label as the headings are."""
+    first = html.find(TOPIC_HEADING)
+    if first < 0:
+        return html
+    listed = sorted((t.label.casefold(), t.label, name) for name, t in tags.items() if f'{TOPIC_HEADING}{name}"' in html)
+    links = "".join(f'<li><a class="md-tag" href="#tag:{name}">{escape(label)}</a></li>' for _, label, name in listed)
+    index = f'<nav class="guide-topics" aria-label="Topics on this page"><ul>{links}</ul></nav>\n'
+    return html[:first] + index + html[first:]
+
+
 def card(page: PageInfo) -> dict:
     """A page as a list item: title, summary, section, date (text escaped once, here)."""
     return {
