@@ -448,6 +448,16 @@ class Jobs:
         self.background.request(self(name))
         assert self.started.wait(10)
 
+    def held(self, method) -> None:
+        """`method(10)` cannot return before the run going ends, and returns once it is released."""
+        caller = threading.Thread(target=method, args=(10,))
+        caller.start()
+        caller.join(0.2)
+        assert caller.is_alive()
+        self.release.set()
+        caller.join(10)
+        assert not caller.is_alive()
+
     def report(self, result, error):
         self.reports.append(result if error is None else str(error))
         self.reported.release()
@@ -484,13 +494,7 @@ def test_closing_waits_for_the_index_being_written_and_starts_no_other():
     jobs = Jobs()
     jobs.start("going")
     jobs.background.request(jobs("pending"))
-    closing = threading.Thread(target=jobs.background.close, args=(10,))
-    closing.start()
-    closing.join(0.2)
-    assert closing.is_alive()  # close() cannot return before the run going ends
-    jobs.release.set()
-    closing.join(10)
-    assert not closing.is_alive()
+    jobs.held(jobs.background.close)
     jobs.background.request(jobs("after"))
     assert not any(t.name == "guide-search-index" for t in threading.enumerate())
     assert jobs.reports == []  # the run cut short by closing says nothing, and none runs after
@@ -501,13 +505,8 @@ def test_a_rebuild_that_empties_the_folder_waits_for_the_index_being_written():
     mid-write retries for ever (seen: a Pagefind left running after its serve had gone)."""
     jobs = Jobs()
     jobs.start("going")
-    waiting = threading.Thread(target=jobs.background.wait, args=(10,))
-    waiting.start()
-    waiting.join(0.2)
-    assert waiting.is_alive()  # wait() cannot return before the run going ends
-    jobs.release.set()
-    waiting.join(10)
-    assert not waiting.is_alive() and jobs.reported.acquire(timeout=10) and jobs.reports == ["going"]
+    jobs.held(jobs.background.wait)
+    assert jobs.reported.acquire(timeout=10) and jobs.reports == ["going"]
     jobs.background.request(jobs("next"))  # and the rebuild's own index runs as before
     assert jobs.reported.acquire(timeout=10) and jobs.reports == ["going", "next"]
     jobs.background.close(timeout=10)
