@@ -355,6 +355,7 @@ def test_tags_show_their_labels_and_the_topics_page_their_meanings(site):
             assert chip.get_text(strip=True) in labels, (path, chip)
             assert chip["href"].split("#")[1].removeprefix("tag:") in headings, (path, chip)
     assert chips > 40
+    assert not (site / "tags.json").exists()  # Material's export for other tools: not published
 
 
 def test_a_new_label_keeps_the_topic_anchor_and_labels_sort_whatever_their_case(tmp_path):
