@@ -133,6 +133,31 @@ def test_a_page_printed_in_dark_mode_prints_dark_text_on_white(visit, path):
     assert page.evaluate(PRINTED_CONTRAST) == []
 
 
+def _contrast(a: str, b: str) -> float:
+    def lum(css: str) -> float:
+        r, g, b_ = (float(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+        return sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4) for w, c in zip((0.2126, 0.7152, 0.0722), (r, g, b_)))
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["tags/", "conditions/heart-conditions/"])
+def test_a_focused_tag_chip_is_readable_and_outlined(visit, path, scheme):
+    """Material turns a focused or hovered chip the accent colour: in dark mode its white text on
+    our pale accent was 1.4:1, and the colour change was the only sign of focus."""
+    page = visit(color_scheme=scheme).open(path)
+    chip = page.locator("a.md-tag").first
+    for _ in range(80):  # by keyboard, as a reader moves: :focus-visible applies
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('md-tag')"):
+            break
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+    fg, bg, outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.color, s.backgroundColor, s.outlineStyle]; }")
+    assert chip.count() and _contrast(fg, bg) >= 4.5, (fg, bg)
+    assert outline != "none"
+
+
 def test_every_landmark_of_a_kind_has_its_own_name(site):
     """A screen reader lists landmarks by name: two navigation areas both called "Navigation" cannot be told apart."""
     for rel in ("conditions/heart-conditions", "worksheets/medicines-log", "pacing", "pacing/booklet"):

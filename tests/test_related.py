@@ -122,8 +122,15 @@ def test_the_hint_names_shared_topics_by_their_labels():
     from guide.related_view import hint
     from guide.site import Site, Tag
     site = Site({}, {"care-team": Tag("Care team", "x"), "ms": Tag("MS", "x"), "check-ins": Tag("Check-ins", "x")})
-    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("care-team", "ms"))) == "Also about care team and MS"
-    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("check-ins",))) == "Also about check-ins"
+    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("care-team", "ms"))) == "Shared topics: Care team, MS"
+    assert hint(site, related.Suggestion("a.md", 1.0, shared_tags=("check-ins",))) == "Shared topics: Check-ins"
+
+
+def test_hints_show_text_as_typed_escaped_once(site):
+    """`Body & health` reached readers as "Body &amp; health" when a hint was escaped twice."""
+    shown = [h.get_text() for path in site.glob("body-and-health/*/index.html")
+             for h in BeautifulSoup(path.read_text(), "html.parser").select(".guide-related__hint, .guide-related__section")]
+    assert shown and not [t for t in shown if "&amp;" in t or "&lt;" in t], shown
 
 
 def test_section_pages_home_about_and_worksheets_are_never_suggested(site):

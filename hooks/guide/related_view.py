@@ -4,7 +4,6 @@ from __future__ import annotations
 from . import related
 from .settings import RelatedSettings
 from .site import Site
-from .views import section_name
 
 
 def docs(site: Site, settings: RelatedSettings) -> list[related.Doc]:
@@ -33,13 +32,10 @@ def hint(site: Site, s: related.Suggestion) -> str:
     if s.pinned:
         return "Picked by our editors"
     if s.shared_tags:
-        words = [_in_sentence(site.tags[t].label if t in site.tags else t) for t in s.shared_tags[:2]]
-        return "Also about " + " and ".join(words)  # not "Because you read...": nothing about the reader is tracked
+        # Labels as a list, not in a sentence: "Also about neurological and carers" read badly.
+        # Not "Because you read...": nothing about the reader is tracked.
+        return "Shared topics: " + ", ".join(site.tags[t].label if t in site.tags else t for t in s.shared_tags[:2])
     if s.same_section:
-        return f"More in {section_name(site, site.pages[s.key].section)}"
+        return "From the same section"  # its name is on the item already
     return "On a similar theme"
 
-
-def _in_sentence(label: str) -> str:
-    """A label inside a sentence: "Care team" is "care team", but "GP" and "MS" stay as they are."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label

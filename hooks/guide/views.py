@@ -108,9 +108,14 @@ def card(page: PageInfo) -> dict:
     }
 
 
-def section_name(site: Site, folder: str | None) -> Markup:
+def section_title(site: Site, folder: str | None) -> str:
+    """A section's title as plain text (escape it where it goes into HTML, once: `section_name`)."""
     landing = site.sections.get(folder or "")
-    return escape(landing.meta.title if landing else (folder or "").replace("-", " ").capitalize())
+    return landing.meta.title if landing else (folder or "").replace("-", " ").capitalize()
+
+
+def section_name(site: Site, folder: str | None) -> Markup:
+    return escape(section_title(site, folder))
 
 
 def share_links(url: str, title: str) -> list[dict]:
