@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from . import context
+from .site import labels
 from .state import State
 
 # The one top-level page that is not the home page is the topics page: Material's tags plugin
@@ -38,8 +39,8 @@ def fingerprints(state: State, neighbours: dict[str, tuple[str | None, str | Non
     out = {}
     for uri in pages:
         before, after = neighbours.get(uri, (None, None))
-        labels = tuple(site.tags[t].label for t in pages[uri].meta.tags if t in site.tags)  # its tag chips
-        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after), files.get(uri), labels)
+        chips = tuple(labels(site.tags, pages[uri].meta.tags))
+        parts = (repr(context.page_context(state, uri, "")), shown(before), shown(after), files.get(uri), chips)
         out[uri] = hash(parts)
     return out
 

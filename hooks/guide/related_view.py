@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import related
 from .settings import RelatedSettings
-from .site import Site
+from .site import Site, labels
 
 
 def docs(site: Site, settings: RelatedSettings) -> list[related.Doc]:
@@ -34,7 +34,7 @@ def hint(site: Site, s: related.Suggestion) -> str:
     if s.shared_tags:
         # Labels as a list, not in a sentence: "Also about neurological and carers" read badly.
         # Not "Because you read...": nothing about the reader is tracked.
-        return "Shared topics: " + ", ".join(site.tags[t].label if t in site.tags else t for t in s.shared_tags[:2])
+        return "Shared topics: " + ", ".join(labels(site.tags, s.shared_tags[:2]))
     if s.same_section:
         return "From the same section"  # its name is on the item already
     return "On a similar theme"

@@ -127,6 +127,11 @@ def tag_label(tag: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def labels(tags: dict[str, Tag], names: list[str] | tuple[str, ...]) -> list[str]:
+    """What readers see for these tag names (a name not in the list, which the checks report, as it is)."""
+    return [tags[t].label if t in tags else t for t in names]
+
+
 def load_tags(path: Path, shown: str) -> tuple[dict[str, Tag], list[Problem]]:
     how = "one `tag: meaning` per line, or `tag: {label: Shown name, meaning: ...}`"
     try:
@@ -155,13 +160,14 @@ def load_tags(path: Path, shown: str) -> tuple[dict[str, Tag], list[Problem]]:
         if not isinstance(meaning, str) or not meaning.strip() or "\n" in meaning.strip():
             problems.append(Problem(shown, tag, f"needs a one-line meaning after the colon, as plain text ({how})"))
             meaning = ""
-        if not isinstance(label, str) or not label.strip() or len(label.strip()) > LABEL_MAX or re.search(r"[<>&\n]", label):
+        text = label.strip() if isinstance(label, str) else ""
+        if not text or len(text) > LABEL_MAX or re.search(r"[<>&\n]", label):
             # Material writes a tag's name into pages as it is: no markup, and `&` would show as code in its list.
-            size = f"; this one has {len(label.strip())}" if isinstance(label, str) and len(label.strip()) > LABEL_MAX else ""
+            size = f"; this one has {len(text)}" if len(text) > LABEL_MAX else ""
             problems.append(Problem(shown, f"{tag}.label", f"must be plain text of 1 to {LABEL_MAX} characters, "
                                                           f"without <, > or & (write 'and'){size}"))
-            label = tag_label(tag)
-        label = label.strip()
+            text = tag_label(tag)
+        label = text
         # Two labels readers could not tell apart ("Check-ins", "check ins") would be two look-alike topics.
         same = re.sub(r"[\W_]+", "", label.casefold())
         if same in by_label:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Callable
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from markupsafe import Markup, escape
 
 from .dates import add_years
 from .pages import PageInfo
-from .site import Site, Tag
+from .site import Site, Tag, labels
 
 WORDS_PER_MINUTE = 200
 
@@ -42,7 +43,7 @@ def page_meta(page: PageInfo, tags: dict[str, Tag]) -> dict:
     its tag's name."""
     meta = page.meta.model_dump(exclude_unset=True)
     if "tags" in meta:
-        meta["tags"] = [tags[t].label if t in tags else t for t in meta["tags"]]
+        meta["tags"] = labels(tags, meta["tags"])
     return meta
 
 
@@ -80,6 +81,7 @@ def with_standfirst(html: str, page: PageInfo) -> str:
 
 
 TOPIC_HEADING = '<h2 id="tag:'  # Material's listing of one topic on the topics page (tags_slugify_format)
+_TOPIC_NAME = re.compile(re.escape(TOPIC_HEADING) + r'([^"]+)"')
 
 
 def with_topic_index(html: str, tags: dict[str, Tag]) -> str:
@@ -89,7 +91,7 @@ def with_topic_index(html: str, tags: dict[str, Tag]) -> str:
     first = html.find(TOPIC_HEADING)
     if first < 0:
         return html
-    listed = sorted((t.label.casefold(), t.label, name) for name, t in tags.items() if f'{TOPIC_HEADING}{name}"' in html)
+    listed = sorted((tags[name].label.casefold(), tags[name].label, name) for name in set(_TOPIC_NAME.findall(html)) if name in tags)
     links = "".join(f'<li><a class="md-tag" href="#tag:{name}">{escape(label)}</a></li>' for _, label, name in listed)
     index = f'<nav class="guide-topics" aria-label="Topics on this page"><ul>{links}</ul></nav>\n'
     return html[:first] + index + html[first:]
