@@ -16,7 +16,10 @@ import collections
 import functools
 import gzip
 import json
+import math
+import os
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from . import search_parts
 from .pages import PageInfo, section_of
 from .site import Site
 from .views import section_name
@@ -41,6 +45,9 @@ COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pa
 # Pagefind always writes its own search interfaces (and a script that highlights words on the page
 # opened). The guide has its own (overrides/assets/search.js, which marks the words itself): these
 # are never loaded, and would only be deployed: 420 KB, 600 KB with their compressed copies.
+# Pages per Pagefind run: one run holds every word of the pages it reads, about 20 MB + 0.16 MB a
+# page (868 MB at 5,000 articles); 800 keeps a run near 150 MB, under the build's own peak.
+PART_PAGES = 800
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
@@ -108,31 +115,117 @@ def executable() -> Path:
         raise SearchIndexError(f"the Pagefind binary is missing ({e}); reinstall it: pip install --force-reinstall -r requirements.txt") from None
 
 
-def index_site(site_dir: Path, language: str = "en") -> IndexStats:
-    """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason."""
+def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGES) -> IndexStats:
+    """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason.
+    A site of more than `part_pages` pages is indexed that many at a time and the parts merged
+    (guide.search_parts): one run's memory grows with the pages it holds."""
     start = time.perf_counter()
-    cmd = [str(executable()), "--site", str(site_dir), "--force-language", language]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise SearchIndexError(f"Pagefind did not run: {e}") from None
-    output = done.stdout + done.stderr
-    if done.returncode < 0:
-        raise IndexStopped(f"Pagefind was stopped (signal {-done.returncode}) before it finished")
-    if done.returncode != 0:
-        errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
-        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
-    if "Did not find a data-pagefind-body" in output:
-        # Pagefind then indexes every page whole, editor pages included: never ship that.
+    files = sorted(_html_files(site_dir))
+    if len(files) <= part_pages or any("\\" in f for f in files):  # a backslash cannot be named in Pagefind's glob
+        pages = _finish(_start(site_dir, language), site_dir)
+    else:
+        # Only the pages marked for search: Pagefind reads every file it is given, and a booklet of
+        # thousands of articles alone takes it longer than a part's pages together.
+        files = [f for f in files if _marked(site_dir / f)]
+        count = math.ceil(len(files) / part_pages)
+        pages = _index_in_parts(site_dir, language, [files[i::count] for i in range(count)]) if files else None
+    if pages is None:
         raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
-    found = re.search(r"Indexed (\d+) pages?", output)
-    pages = int(found.group(1)) if found else 0
     for name in UNUSED:
         (site_dir / "pagefind" / name).unlink(missing_ok=True)
     texts = [r["content"] for r in records(site_dir / "pagefind", COMMON_SAMPLE)]
     common = common_words(texts, pages)
     (site_dir / "pagefind" / COMMON_FILE).write_text(json.dumps({"words": common}), encoding="utf-8")
     return IndexStats(pages, time.perf_counter() - start, len(common))
+
+
+MARK = b"data-pagefind-body"
+WORK = ".pagefind-parts"  # in the site folder while parts are indexed (the same disk: moving files is a rename)
+
+
+def _marked(path: Path, block: int = 1 << 18) -> bool:
+    """Whether the page is marked for search, read a block at a time: a booklet of 5,000 articles
+    is 29 MB, which read whole would be the build's peak memory."""
+    with path.open("rb") as f:
+        tail = b""
+        while data := f.read(block):
+            if MARK in tail + data[:len(MARK)] or MARK in data:
+                return True
+            tail = data[-len(MARK):]
+    return False
+
+
+def _html_files(site_dir: Path):
+    for folder, dirs, names in os.walk(site_dir):
+        if folder == str(site_dir):
+            dirs[:] = [d for d in dirs if d != WORK]
+        rel = os.path.relpath(folder, site_dir).replace(os.sep, "/")
+        for name in names:
+            if name.endswith(".html"):
+                yield name if rel == "." else f"{rel}/{name}"
+
+
+def _index_in_parts(site_dir: Path, language: str, groups: list[list[str]]) -> int | None:
+    """One Pagefind run per group of files, one after another, each part read while the next is
+    indexed; then one index of them all replaces `site_dir/pagefind` (the last one stays if anything
+    fails). None if no page was marked for search."""
+    work = site_dir / WORK
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    running = _start(site_dir, language, work / "0", groups[0])
+    try:
+        parts = []
+        for i in range(len(groups)):
+            found = _finish(running, site_dir)
+            running = _start(site_dir, language, work / str(i + 1), groups[i + 1]) if i + 1 < len(groups) else None
+            if found is not None:  # else Pagefind found no marked page, and indexed them all whole
+                parts.append(search_parts.read_part(work / str(i), language))
+        if not parts:
+            return None
+        pages = search_parts.merge(parts, work / "merged", language)
+        target = site_dir / "pagefind"
+        if target.exists():  # `serve`: the last index, replaced in one step
+            target.rename(work / "old")
+        (work / "merged").rename(target)
+        return pages
+    except search_parts.PartsError as e:
+        raise SearchIndexError(f"merging the parts of the index: {e}") from None
+    finally:
+        if running is not None:
+            running.kill()
+            running.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _start(site_dir: Path, language: str, out: Path | None = None, files: list[str] | None = None) -> subprocess.Popen:
+    """Pagefind on the whole site into `site_dir/pagefind`, or on `files` only into `out`."""
+    cmd = [str(executable()), "--site", str(site_dir), "--force-language", language]
+    if files is not None:
+        cmd += ["--output-path", str(out), "--glob", "{" + ",".join(re.sub(r"([{}\[\]()*?,:<>$])", r"\\\1", f) for f in files) + "}"]
+    try:
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except OSError as e:
+        raise SearchIndexError(f"Pagefind did not run: {e}") from None
+
+
+def _finish(proc: subprocess.Popen, site_dir: Path) -> int | None:
+    """How many pages the run indexed; None if no page it read is marked for search."""
+    try:
+        output, _ = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise SearchIndexError("Pagefind did not finish in 10 minutes") from None
+    if proc.returncode < 0:
+        raise IndexStopped(f"Pagefind was stopped (signal {-proc.returncode}) before it finished")
+    if proc.returncode != 0:
+        errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
+        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {proc.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
+    if "Did not find a data-pagefind-body" in output:
+        # Pagefind then indexes every page whole, editor pages included: never ship that.
+        return None
+    found = re.search(r"Indexed (\d+) pages?", output)
+    return int(found.group(1)) if found else 0
 
 
 class Background:
