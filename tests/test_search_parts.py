@@ -86,7 +86,7 @@ def test_merging_one_part_writes_pagefinds_own_index_byte_for_byte(site, tmp_pat
     # The encoder, the chunking, the chunk bounds and the file names all match Pagefind's own.
     bundle = Path(shutil.copytree(site / "pagefind", tmp_path / "part"))
     own = unpacked(bundle)
-    pages = search_parts.merge([search_parts.read_part(bundle, "en")], tmp_path / "merged", "en")
+    pages = search_parts.merge([search_parts.read_part(bundle)], tmp_path / "merged")
     assert pages == len(pagefind_records(site))
     assert unpacked(tmp_path / "merged") == own
     assert json.loads((tmp_path / "merged/pagefind-entry.json").read_text()) == json.loads((site / "pagefind/pagefind-entry.json").read_text())
@@ -115,11 +115,11 @@ def test_two_pages_whose_names_start_alike_both_stay_findable(site, tmp_path):
     pages = marked(site)
     a = pagefind_part(site, pages[:30], tmp_path / "a")
     b = pagefind_part(site, pages[30:], tmp_path / "b")
-    taken = search_parts.read_part(a, "en").pages[0][0]
-    mine = search_parts.read_part(b, "en").pages[0][0]
+    taken = search_parts.read_part(a).pages[0][0]
+    mine = search_parts.read_part(b).pages[0][0]
     (b / "fragment" / f"{mine}.pf_fragment").rename(b / "fragment" / f"{taken}.pf_fragment")
     rewrite_meta(b, lambda meta: meta[1][0].__setitem__(0, taken))
-    search_parts.merge([search_parts.read_part(a, "en"), search_parts.read_part(b, "en")], tmp_path / "merged", "en")
+    search_parts.merge([search_parts.read_part(a), search_parts.read_part(b)], tmp_path / "merged")
     assert index_contents(tmp_path / "merged") == index_contents(site / "pagefind")
     assert fragment(tmp_path / "merged", taken) != fragment(tmp_path / "merged", mine)  # named by its own hash
 
@@ -139,6 +139,8 @@ def test_a_part_pagefind_cannot_index_keeps_the_last_index_and_leaves_nothing_be
      r"Pagefind 9\.9\.9 wrote .*, and merging its parts knows the files of Pagefind 1\.5\.2: install requirements\.txt"),
     (lambda b: rewrite_meta(b, lambda meta: meta[3].append(["tag", "en_1234567"])),
      r"pages use Pagefind filters or sorts \(data-pagefind-filter, data-pagefind-sort\)"),
+    (lambda b: sorted((b / "index").iterdir())[0].write_bytes(b"not gzip"),
+     r"index/en_\w+\.pf_index: Not a gzipped file"),
     (lambda b: rewrite_meta(b, lambda meta: meta.pop()),
      r"Pagefind's index is not in the form merging expects; update hooks/guide/search_parts\.py"),
 ])
@@ -146,7 +148,7 @@ def test_an_index_merging_does_not_know_is_refused_with_what_to_do(site, tmp_pat
     bundle = Path(shutil.copytree(site / "pagefind", tmp_path / "part"))
     change(bundle)
     with pytest.raises(search_parts.PartsError, match=message):
-        search_parts.read_part(bundle, "en")
+        search_parts.read_part(bundle)
 
 
 @pytest.mark.browser

@@ -179,10 +179,10 @@ def _index_in_parts(site_dir: Path, language: str, groups: list[list[str]]) -> i
             found = _finish(running, site_dir)
             running = _start(site_dir, language, work / str(i + 1), groups[i + 1]) if i + 1 < len(groups) else None
             if found is not None:  # else Pagefind found no marked page, and indexed them all whole
-                parts.append(search_parts.read_part(work / str(i), language))
+                parts.append(search_parts.read_part(work / str(i)))
         if not parts:
             return None
-        pages = search_parts.merge(parts, work / "merged", language)
+        pages = search_parts.merge(parts, work / "merged")
         target = site_dir / "pagefind"
         if target.exists():  # `serve`: the last index, replaced in one step
             target.rename(work / "old")

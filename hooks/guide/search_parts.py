@@ -59,6 +59,7 @@ class Word:
 @dataclass
 class Part:
     bundle: Path
+    language: str  # the index's one language (`--force-language`), as Pagefind names it
     entry: dict  # pagefind-entry.json
     pages: list  # [[fragment, word count]]
     fields: list
@@ -75,17 +76,18 @@ class Part:
         return self._loaded[1][start:end]
 
 
-def read_part(bundle: Path, language: str, fields: list | None = None) -> Part:
+def read_part(bundle: Path, fields: list | None = None) -> Part:
     """A part's index; with `fields` (every part's meta fields, sorted), its meta locs renumbered to them."""
     entry = _json(bundle / "pagefind-entry.json")
     version = entry.get("version")
     if version != VERSION:
         raise PartsError(f"Pagefind {version} wrote {bundle}, and merging its parts knows the files of Pagefind {VERSION}: "
                          f"install requirements.txt (`make build`), or update hooks/guide/search_parts.py for the new version")
-    try:
-        meta_hash = entry["languages"][language]["hash"]
-    except (KeyError, TypeError):
-        raise PartsError(f"{bundle / 'pagefind-entry.json'} has no index for the language {language!r}") from None
+    languages = entry.get("languages")
+    if not (isinstance(languages, dict) and len(languages) == 1):
+        raise PartsError(f"{bundle / 'pagefind-entry.json'} should hold one language (Pagefind runs with --force-language)")
+    (language, about), = languages.items()
+    meta_hash = about.get("hash") if isinstance(about, dict) else None
     meta = load(bundle / f"pagefind.{meta_hash}.pf_meta")
     if not (isinstance(meta, list) and len(meta) == 6 and meta[0] == VERSION):
         raise PartsError(f"{bundle}: Pagefind's index is not in the form merging expects; update hooks/guide/search_parts.py")
@@ -103,7 +105,7 @@ def read_part(bundle: Path, language: str, fields: list | None = None) -> Part:
                 words[word] = _word(word, pages, variants)
             else:
                 words[word] = _word(word, pages, variants, (i, start, end))
-    return Part(bundle, entry, meta[1], own, words, chunks)
+    return Part(bundle, language, entry, meta[1], own, words, chunks)
 
 
 def _words(path: Path):
@@ -141,10 +143,13 @@ def _renumbered(pages: list, places: list) -> list:
     return [[n, locs, [-places[-v - 1] - 1 if v < 0 else v for v in meta]] for n, locs, meta in pages]
 
 
-def merge(parts: list[Part], out: Path, language: str) -> int:
+def merge(parts: list[Part], out: Path) -> int:
     """Write the parts' one index into `out` (a new folder); returns its number of pages."""
+    language = parts[0].language
+    if any(p.language != language for p in parts):
+        raise PartsError(f"the parts were indexed in different languages: {sorted({p.language for p in parts})}")
     fields = sorted(set().union(*(p.fields for p in parts)))
-    parts = [read_part(p.bundle, language, fields) if p.fields != fields else p for p in parts]
+    parts = [read_part(p.bundle, fields) if p.fields != fields else p for p in parts]
     out.mkdir()
     pages = _fragments(parts, out / "fragment", language)
     offsets, total = [], 0
@@ -274,7 +279,10 @@ def load(path: Path):
 
 
 def _data(path: Path) -> memoryview:
-    data = gzip.decompress(path.read_bytes())
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+        raise PartsError(f"{path}: {e}") from None
     if not data.startswith(SIGNATURE):
         raise PartsError(f"{path} is not one of Pagefind's index files")
     return memoryview(data)[len(SIGNATURE):]
