@@ -41,7 +41,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
 @event_priority(-100)  # last: every page and file is written
 def on_post_build(*, config: MkDocsConfig) -> None:
     global _background
-    index = functools.partial(guide.search.index_site, Path(config.site_dir), config.theme.get("language") or "en")
+    index = functools.partial(guide.search.index_site, Path(config.site_dir), config.theme.get("language") or "en",
+                              stopping=lambda: _background is not None and _background.closing)
     if config[KEY].serving:
         if _background is None:
             _background = guide.search.Background(_reported)

@@ -32,6 +32,7 @@ def index_contents(bundle: Path) -> dict:
         for n, locs, meta_locs in pages:
             at += n
             out[urls[at]] = (locs, meta_locs)
+        assert len(out) == len(pages), "a page listed twice for one word"
         return out
 
     words = {}
@@ -124,14 +125,69 @@ def test_two_pages_whose_names_start_alike_both_stay_findable(site, tmp_path):
     assert fragment(tmp_path / "merged", taken) != fragment(tmp_path / "merged", mine)  # named by its own hash
 
 
-def test_a_part_pagefind_cannot_index_keeps_the_last_index_and_leaves_nothing_behind(site_copy):
+def no_pagefind_running_on(site: Path) -> bool:
+    return subprocess.run(["pgrep", "-f", str(site)], capture_output=True).stdout == b""
+
+
+def test_a_part_pagefind_cannot_index_keeps_the_previous_index_and_leaves_nothing_behind(site_copy):
     copy = site_copy()
     before = unpacked(copy / "pagefind")
     with pytest.raises(guide.search.SearchIndexError, match=r"Pagefind failed on .* \(exit 1\): Error: Pagefind was not able to build an index"):
         guide.search._index_in_parts(copy, "en", [marked(copy)[:10], ["no-such-page/index.html"], marked(copy)[10:]])
     assert unpacked(copy / "pagefind") == before
     assert not (copy / WORK).exists()
-    assert subprocess.run(["pgrep", "-f", str(copy)], capture_output=True).stdout == b""  # no Pagefind left running
+
+
+def test_a_failure_while_the_next_part_is_indexed_stops_it(site_copy, monkeypatch):
+    copy = site_copy()
+    before = unpacked(copy / "pagefind")
+
+    def broken(bundle, fields=None):
+        raise search_parts.PartsError("made to fail")
+    monkeypatch.setattr(search_parts, "read_part", broken)  # reading part 0, while part 1 runs
+    with pytest.raises(guide.search.SearchIndexError, match="merging the parts of the index: made to fail"):
+        guide.search._index_in_parts(copy, "en", [marked(copy)[:20], marked(copy)[20:]])
+    assert no_pagefind_running_on(copy) and not (copy / WORK).exists()
+    assert unpacked(copy / "pagefind") == before
+
+
+def test_serve_stopping_ends_an_index_in_parts_before_its_next_part(site_copy):
+    copy = site_copy()
+    before = unpacked(copy / "pagefind")
+    with pytest.raises(guide.search.IndexStopped):
+        guide.search._index_in_parts(copy, "en", [marked(copy)[:20], marked(copy)[20:]], stopping=lambda: True)
+    assert no_pagefind_running_on(copy) and not (copy / WORK).exists()
+    assert unpacked(copy / "pagefind") == before
+
+
+def test_a_page_pagefind_does_not_find_is_an_error_not_a_page_missing_from_search(site, tmp_path):
+    files = marked(site)[:3] + ["no-such-page/index.html"]
+    with pytest.raises(guide.search.SearchIndexError, match=r"Pagefind found 3 of the 4 pages named for one part of the index"):
+        guide.search._finish(guide.search._start(site, "en", tmp_path / "part", files), site, expected=len(files))
+
+
+def test_pagefind_missing_is_a_clear_error_and_leaves_nothing_behind(site_copy, monkeypatch):
+    copy = site_copy()
+    monkeypatch.setattr(guide.search, "executable", lambda: copy / "no-pagefind-here")
+    with pytest.raises(guide.search.SearchIndexError, match="Pagefind did not run: "):
+        guide.search.index_site(copy, part_pages=20)
+    assert not (copy / WORK).exists()
+
+
+def test_a_stale_work_folder_from_a_killed_build_is_removed(site_copy):
+    copy = site_copy()
+    (copy / WORK / "0").mkdir(parents=True)
+    guide.search.index_site(copy)  # one run: the guide is under PART_PAGES
+    assert not (copy / WORK).exists()
+
+
+@pytest.mark.parametrize("at", range(0, 40, 3))
+def test_the_search_mark_is_found_across_the_blocks_a_page_is_read_in(tmp_path, at):
+    page = tmp_path / "p.html"
+    page.write_bytes(b"x" * at + guide.search.MARK + b"z" * 20)
+    assert guide.search._marked(page, block=8)
+    page.write_bytes(b"x" * at + guide.search.MARK[:-1] + b"z" * 20)
+    assert not guide.search._marked(page, block=8)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -141,8 +197,10 @@ def test_a_part_pagefind_cannot_index_keeps_the_last_index_and_leaves_nothing_be
      r"pages use Pagefind filters or sorts \(data-pagefind-filter, data-pagefind-sort\)"),
     (lambda b: sorted((b / "index").iterdir())[0].write_bytes(b"not gzip"),
      r"index/en_\w+\.pf_index: Not a gzipped file"),
+    (lambda b: sorted((b / "index").iterdir())[0].write_bytes(gzip.compress(search_parts.SIGNATURE + b"\x81\x82\x83\x61")),
+     r"Pagefind's index is not in the form merging expects \(CBORDecodeEOF"),
     (lambda b: rewrite_meta(b, lambda meta: meta.pop()),
-     r"Pagefind's index is not in the form merging expects; update hooks/guide/search_parts\.py"),
+     r"Pagefind's index is not in the form merging expects \(ValueError: its list of pages and chunks has changed shape\); update hooks/guide/search_parts\.py"),
 ])
 def test_an_index_merging_does_not_know_is_refused_with_what_to_do(site, tmp_path, change, message):
     bundle = Path(shutil.copytree(site / "pagefind", tmp_path / "part"))

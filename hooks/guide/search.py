@@ -115,20 +115,25 @@ def executable() -> Path:
         raise SearchIndexError(f"the Pagefind binary is missing ({e}); reinstall it: pip install --force-reinstall -r requirements.txt") from None
 
 
-def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGES) -> IndexStats:
+def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGES,
+               stopping: Callable[[], bool] = lambda: False) -> IndexStats:
     """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason.
     A site of more than `part_pages` pages is indexed that many at a time and the parts merged
-    (guide.search_parts): one run's memory grows with the pages it holds."""
+    (guide.search_parts): one run's memory grows with the pages it holds. `stopping()` true ends
+    a run in parts before its next part (`serve` stopped with Ctrl+C)."""
     start = time.perf_counter()
+    shutil.rmtree(site_dir / WORK, ignore_errors=True)  # left by a build that was killed: never deploy it
     files = sorted(_html_files(site_dir))
     if len(files) <= part_pages or any("\\" in f for f in files):  # a backslash cannot be named in Pagefind's glob
         pages = _finish(_start(site_dir, language), site_dir)
     else:
         # Only the pages marked for search: Pagefind reads every file it is given, and a booklet of
         # thousands of articles alone takes it longer than a part's pages together.
-        files = [f for f in files if _marked(site_dir / f)]
-        count = math.ceil(len(files) / part_pages)
-        pages = _index_in_parts(site_dir, language, [files[i::count] for i in range(count)]) if files else None
+        try:
+            files = [f for f in files if _marked(site_dir / f)]
+        except OSError as e:
+            raise SearchIndexError(f"reading the built pages: {e}") from None
+        pages = _index_in_parts(site_dir, language, _groups(files, part_pages), stopping) if files else None
     if pages is None:
         raise SearchIndexError("no page is marked for search (data-pagefind-body): is overrides/partials/content.html in use?")
     for name in UNUSED:
@@ -141,17 +146,24 @@ def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGE
 
 MARK = b"data-pagefind-body"
 WORK = ".pagefind-parts"  # in the site folder while parts are indexed (the same disk: moving files is a rename)
+GLOB_CHARS = 60_000  # the glob naming a part's files: one argument (Linux allows 128 KiB), echoed in Pagefind's output
+
+
+def _groups(files: list[str], part_pages: int) -> list[list[str]]:
+    """Every k-th file to each of k parts: sections and long paths spread evenly over the runs."""
+    count = max(math.ceil(len(files) / part_pages), math.ceil(sum(len(f) + 2 for f in files) / GLOB_CHARS))
+    return [files[i::count] for i in range(count)]
 
 
 def _marked(path: Path, block: int = 1 << 18) -> bool:
     """Whether the page is marked for search, read a block at a time: a booklet of 5,000 articles
     is 29 MB, which read whole would be the build's peak memory."""
     with path.open("rb") as f:
-        tail = b""
+        seen = b""
         while data := f.read(block):
-            if MARK in tail + data[:len(MARK)] or MARK in data:
+            seen = seen[-(len(MARK) - 1):] + data  # a mark cut in two by the blocks is whole here
+            if MARK in seen:
                 return True
-            tail = data[-len(MARK):]
     return False
 
 
@@ -165,35 +177,48 @@ def _html_files(site_dir: Path):
                 yield name if rel == "." else f"{rel}/{name}"
 
 
-def _index_in_parts(site_dir: Path, language: str, groups: list[list[str]]) -> int | None:
+def _index_in_parts(site_dir: Path, language: str, groups: list[list[str]],
+                    stopping: Callable[[], bool] = lambda: False) -> int | None:
     """One Pagefind run per group of files, one after another, each part read while the next is
-    indexed; then one index of them all replaces `site_dir/pagefind` (the last one stays if anything
-    fails). None if no page was marked for search."""
+    indexed; then one index of them all replaces `site_dir/pagefind`, which stays as it was if
+    anything fails. None if no page was marked for search."""
     work = site_dir / WORK
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    running = _start(site_dir, language, work / "0", groups[0])
+    running = None
     try:
+        work.mkdir()
+        running = _start(site_dir, language, work / "0", groups[0])
         parts = []
-        for i in range(len(groups)):
-            found = _finish(running, site_dir)
-            running = _start(site_dir, language, work / str(i + 1), groups[i + 1]) if i + 1 < len(groups) else None
+        for i, group in enumerate(groups):
+            found = _finish(running, site_dir, expected=len(group))
+            running = None
+            if i + 1 < len(groups):
+                if stopping():
+                    raise IndexStopped("stopped between two parts of the index")
+                running = _start(site_dir, language, work / str(i + 1), groups[i + 1])
             if found is not None:  # else Pagefind found no marked page, and indexed them all whole
                 parts.append(search_parts.read_part(work / str(i)))
         if not parts:
             return None
         pages = search_parts.merge(parts, work / "merged")
         target = site_dir / "pagefind"
-        if target.exists():  # `serve`: the last index, replaced in one step
+        if target.exists():  # `serve`: the previous index, put back if the new one cannot take its place
             target.rename(work / "old")
-        (work / "merged").rename(target)
+            try:
+                (work / "merged").rename(target)
+            except OSError:
+                (work / "old").rename(target)
+                raise
+        else:
+            (work / "merged").rename(target)
         return pages
     except search_parts.PartsError as e:
         raise SearchIndexError(f"merging the parts of the index: {e}") from None
+    except OSError as e:
+        raise SearchIndexError(f"writing the index in parts: {e}") from None
     finally:
         if running is not None:
             running.kill()
-            running.wait()
+            running.communicate()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -208,24 +233,33 @@ def _start(site_dir: Path, language: str, out: Path | None = None, files: list[s
         raise SearchIndexError(f"Pagefind did not run: {e}") from None
 
 
-def _finish(proc: subprocess.Popen, site_dir: Path) -> int | None:
-    """How many pages the run indexed; None if no page it read is marked for search."""
+def _finish(proc: subprocess.Popen, site_dir: Path, expected: int | None = None) -> int | None:
+    """How many pages the run indexed; None if no page it read is marked for search. `expected`:
+    how many files its glob named, all of which it must find."""
     try:
         output, _ = proc.communicate(timeout=600)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait()
+        proc.communicate()
         raise SearchIndexError("Pagefind did not finish in 10 minutes") from None
+    except BaseException:  # Ctrl+C reaching Python only (an editor's stop button): Pagefind goes too
+        proc.kill()
+        proc.communicate()
+        raise
     if proc.returncode < 0:
         raise IndexStopped(f"Pagefind was stopped (signal {-proc.returncode}) before it finished")
     if proc.returncode != 0:
-        errors = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
+        errors = list(dict.fromkeys(line.strip()[:300] for line in output.splitlines() if line.startswith(("Error", "Most likely"))))
         raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {proc.returncode}): " + (" ".join(errors) or output.strip()[-2000:]))
+    found = re.search(r"Found (\d+) files? matching", output)
+    if expected is not None and (found is None or int(found.group(1)) != expected):
+        raise SearchIndexError(f"Pagefind found {found.group(1) if found else 'no'} of the {expected} pages named for one part of the index "
+                               f"in {site_dir}: a file name it cannot match? Rename the page, or report it")
     if "Did not find a data-pagefind-body" in output:
         # Pagefind then indexes every page whole, editor pages included: never ship that.
         return None
-    found = re.search(r"Indexed (\d+) pages?", output)
-    return int(found.group(1)) if found else 0
+    indexed = re.search(r"Indexed (\d+) pages?", output)
+    return int(indexed.group(1)) if indexed else 0
 
 
 class Background:
@@ -272,6 +306,11 @@ class Background:
             thread = self._thread
         if thread is not None:
             thread.join(timeout)
+
+    @property
+    def closing(self) -> bool:
+        """True once `close` is called: a run in parts stops before its next part."""
+        return self._closing
 
     def close(self, timeout: float) -> None:
         """No more runs; wait for the one going, so that nothing writes into the site folder after

@@ -28,7 +28,7 @@ import hashlib
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cbor2
@@ -48,8 +48,9 @@ class Word:
     """One word in one part. Only the first page's number changes in a merge (the others are
     differences within the part), so the rest stays as Pagefind encoded it."""
     first: list | None  # [page, locs, meta locs]; the page numbered within the part; None: variants only
-    rest: bytes | tuple[int, int, int]  # the other pages, CBOR items one after another, or where they are:
-    # (chunk, start, end) in the part's chunk files, read again when merged (memory: the build's peak)
+    rest: bytes | tuple[int, int, int]  # the other pages, CBOR items one after another; or where they are,
+    # (chunk, start, end) in the part's files, read again when merged, so that the build's process,
+    # which does the merging, does not hold every part's index at once
     count: int
     last: int  # the part's last page with the word
     units: int  # what it adds to a chunk's size
@@ -65,7 +66,7 @@ class Part:
     fields: list
     words: dict
     chunks: list  # the index files, in order
-    _loaded: tuple = (None, None)
+    _loaded: tuple = field(default=(None, None), init=False, repr=False, compare=False)  # (chunk, its data)
 
     def rest(self, word: Word) -> bytes:
         if isinstance(word.rest, bytes):
@@ -83,36 +84,36 @@ def read_part(bundle: Path, fields: list | None = None) -> Part:
     if version != VERSION:
         raise PartsError(f"Pagefind {version} wrote {bundle}, and merging its parts knows the files of Pagefind {VERSION}: "
                          f"install requirements.txt (`make build`), or update hooks/guide/search_parts.py for the new version")
-    languages = entry.get("languages")
-    if not (isinstance(languages, dict) and len(languages) == 1):
-        raise PartsError(f"{bundle / 'pagefind-entry.json'} should hold one language (Pagefind runs with --force-language)")
-    (language, about), = languages.items()
-    meta_hash = about.get("hash") if isinstance(about, dict) else None
-    meta = load(bundle / f"pagefind.{meta_hash}.pf_meta")
-    if not (isinstance(meta, list) and len(meta) == 6 and meta[0] == VERSION):
-        raise PartsError(f"{bundle}: Pagefind's index is not in the form merging expects; update hooks/guide/search_parts.py")
-    if meta[3] or meta[4]:
-        raise PartsError("pages use Pagefind filters or sorts (data-pagefind-filter, data-pagefind-sort), which merging parts "
-                         "does not handle: leave them out of the templates, or add them to hooks/guide/search_parts.py")
-    own = meta[5]
-    renumber = [fields.index(f) for f in own] if fields is not None and fields != own else None
-    words, chunks = {}, [bundle / "index" / f"{c}.pf_index" for _from, _to, c in meta[2]]
-    for i, path in enumerate(chunks):
-        for word, pages, variants, start, end in _words(path):
-            if renumber:
-                pages = _renumbered(pages, renumber)
-                variants = [[form, _renumbered(vp, renumber)] for form, vp in variants]
-                words[word] = _word(word, pages, variants)
-            else:
-                words[word] = _word(word, pages, variants, (i, start, end))
-    return Part(bundle, language, entry, meta[1], own, words, chunks)
+    try:
+        (language, about), = entry["languages"].items()  # one: Pagefind runs with --force-language
+        meta = load(bundle / f"pagefind.{about['hash']}.pf_meta")
+        if not (isinstance(meta, list) and len(meta) == 6 and meta[0] == VERSION):
+            raise ValueError("its list of pages and chunks has changed shape")
+        if meta[3] or meta[4]:
+            raise PartsError("pages use Pagefind filters or sorts (data-pagefind-filter, data-pagefind-sort), which merging parts "
+                             "does not handle: leave them out of the templates, or add them to hooks/guide/search_parts.py")
+        own = meta[5]
+        renumber = [fields.index(f) for f in own] if fields is not None and fields != own else None
+        words, chunks = {}, [bundle / "index" / f"{c}.pf_index" for _from, _to, c in meta[2]]
+        for i, path in enumerate(chunks):
+            for word, pages, variants, start, end in _words(path):
+                if renumber:
+                    pages = _renumbered(pages, renumber)
+                    variants = [[form, _renumbered(vp, renumber)] for form, vp in variants]
+                    words[word] = _word(word, pages, variants)
+                else:
+                    words[word] = _word(word, pages, variants, (i, start, end))
+        return Part(bundle, language, entry, meta[1], own, words, chunks)
+    except (KeyError, TypeError, ValueError, IndexError, cbor2.CBORError) as e:
+        raise PartsError(f"{bundle}: Pagefind's index is not in the form merging expects ({type(e).__name__}: {e}); "
+                         f"update hooks/guide/search_parts.py") from None
 
 
 def _words(path: Path):
     """A chunk's words, each with its bytes as written: read one at a time, the decoder says where each ends."""
     data = _data(path)
     if data[:1] != b"\x81" or data[1] >> 5 != 4:
-        raise PartsError(f"{path}: Pagefind's index is not in the form merging expects; update hooks/guide/search_parts.py")
+        raise ValueError(f"{path.name} does not start with a list of words")
     count, start = _head(data, 1)
     stream = io.BytesIO(data)
     stream.seek(start)
@@ -144,7 +145,9 @@ def _renumbered(pages: list, places: list) -> list:
 
 
 def merge(parts: list[Part], out: Path) -> int:
-    """Write the parts' one index into `out` (a new folder); returns its number of pages."""
+    """Write the parts' one index into `out` (a new folder); returns its number of pages. Uses the
+    parts up: their words are let go as they are merged, their page texts and Pagefind's scripts
+    moved into `out`."""
     language = parts[0].language
     if any(p.language != language for p in parts):
         raise PartsError(f"the parts were indexed in different languages: {sorted({p.language for p in parts})}")
@@ -159,8 +162,8 @@ def merge(parts: list[Part], out: Path) -> int:
 
     (out / "index").mkdir()
     bounds, names = [], []
-    # Each chunk is written as soon as it is whole and each part's copy of a word let go once
-    # merged: the build's own process does this, and its peak memory is the build's.
+    # Each chunk is written as soon as it is whole, and each part's copy of a word let go once
+    # merged: this runs in the build's own process, whose peak memory is the build's.
     workers = os.cpu_count() or 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         pending = []
@@ -244,7 +247,9 @@ def _fragments(parts: list[Part], folder: Path, language: str) -> list:
     pages, placed = [], set()
     for part in parts:
         renamed = {}
-        for item in os.scandir(part.bundle / "fragment"):
+        with os.scandir(part.bundle / "fragment") as items:
+            found = list(items)
+        for item in found:
             name = item.name
             if name in placed:
                 if (folder / name).read_bytes() == Path(item.path).read_bytes():
@@ -260,7 +265,7 @@ def _fragments(parts: list[Part], folder: Path, language: str) -> list:
 def _free_name(path: str, placed: set[str], language: str) -> str:
     full = f"{language}_{_hash(gzip.decompress(Path(path).read_bytes())[len(SIGNATURE):])}"
     size = len(language) + 8
-    while f"{full[:size]}.pf_fragment" in placed:
+    while f"{full[:size]}.pf_fragment" in placed and size < len(full):
         size += 1
     return full[:size]
 
@@ -295,7 +300,7 @@ def _head(data: memoryview, at: int) -> tuple[int, int]:
         return extra, at + 1
     size = {24: 1, 25: 2, 26: 4, 27: 8}.get(extra)
     if size is None:
-        raise PartsError("Pagefind's index is not in the form merging expects; update hooks/guide/search_parts.py")
+        raise ValueError(f"a CBOR head with {extra} where a count should be")
     return int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
 
 
