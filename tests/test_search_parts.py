@@ -78,7 +78,7 @@ def site_copy(site, tmp_path_factory):
 @pytest.fixture(scope="module")
 def merged_site(site_copy):
     copy = site_copy()
-    stats = guide.search.index_site(copy, part_pages=20)  # 74 pages: four parts
+    stats = guide.search.index_site(copy, part_pages=20, single_run_pages=20)  # 74 pages: four parts
     assert stats.pages == len(marked(copy))
     return copy
 
@@ -170,14 +170,14 @@ def test_pagefind_missing_is_a_clear_error_and_leaves_nothing_behind(site_copy, 
     copy = site_copy()
     monkeypatch.setattr(guide.search, "executable", lambda: copy / "no-pagefind-here")
     with pytest.raises(guide.search.SearchIndexError, match="Pagefind did not run: "):
-        guide.search.index_site(copy, part_pages=20)
+        guide.search.index_site(copy, part_pages=20, single_run_pages=20)
     assert not (copy / WORK).exists()
 
 
 def test_a_stale_work_folder_from_a_killed_build_is_removed(site_copy):
     copy = site_copy()
     (copy / WORK / "0").mkdir(parents=True)
-    guide.search.index_site(copy)  # one run: the guide is under PART_PAGES
+    guide.search.index_site(copy)  # one run: the guide is under SINGLE_RUN_PAGES
     assert not (copy / WORK).exists()
 
 
@@ -219,3 +219,12 @@ def test_readers_questions_get_the_same_answers_from_an_index_built_in_parts(bro
         merged = {q: top_pages(page, q) for q in questions}
         context.close()
     assert merged == {q: top_pages(search_page, q) for q in questions}
+
+
+@pytest.mark.parametrize("count, length, parts", [(801, 40, 2), (1600, 40, 2), (1601, 40, 3), (800, 150, 3)])
+def test_parts_hold_at_most_part_pages_and_a_glob_pagefind_can_take(count, length, parts):
+    files = [f"{i:0{length - 11}d}/index.html" for i in range(count)]
+    groups = guide.search._groups(files, 800)
+    assert len(groups) == parts
+    assert sorted(f for g in groups for f in g) == files
+    assert max(len(g) for g in groups) <= 800 and max(sum(len(f) + 2 for f in g) for g in groups) <= guide.search.GLOB_CHARS

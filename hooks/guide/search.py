@@ -45,8 +45,12 @@ COMMON_FILE = "guide-common-words.json"  # in the bundle folder, fetched with pa
 # Pagefind always writes its own search interfaces (and a script that highlights words on the page
 # opened). The guide has its own (overrides/assets/search.js, which marks the words itself): these
 # are never loaded, and would only be deployed: 420 KB, 600 KB with their compressed copies.
-# Pages per Pagefind run: one run holds every word of the pages it reads, about 20 MB + 0.16 MB a
-# page (868 MB at 5,000 articles); 800 keeps a run near 150 MB, under the build's own peak.
+# One Pagefind run holds every word of the pages it reads: about 20 MB + 0.16 MB a page, 868 MB at
+# 5,000 articles. A site of more than SINGLE_RUN_PAGES pages (one run: 220 MB) is indexed in parts
+# of at most PART_PAGES (a run near 150 MB, under the build's own peak), merged after. Not every
+# site: parts cost 0.3-0.6 s more at 1,000 articles (+10% of that build, BENCHMARKS.md), for
+# memory that only grows large on larger guides.
+SINGLE_RUN_PAGES = 1200
 PART_PAGES = 800
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -115,16 +119,16 @@ def executable() -> Path:
         raise SearchIndexError(f"the Pagefind binary is missing ({e}); reinstall it: pip install --force-reinstall -r requirements.txt") from None
 
 
-def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGES,
+def index_site(site_dir: Path, language: str = "en", part_pages: int = PART_PAGES, single_run_pages: int = SINGLE_RUN_PAGES,
                stopping: Callable[[], bool] = lambda: False) -> IndexStats:
     """Index a built site in place: writes `site_dir/pagefind/`. Raises SearchIndexError with the reason.
-    A site of more than `part_pages` pages is indexed that many at a time and the parts merged
-    (guide.search_parts): one run's memory grows with the pages it holds. `stopping()` true ends
-    a run in parts before its next part (`serve` stopped with Ctrl+C)."""
+    A site of more than `single_run_pages` HTML files is indexed at most `part_pages` at a time and
+    the parts merged (guide.search_parts): one run's memory grows with the pages it holds.
+    `stopping()` true ends a run in parts before its next part (`serve` stopped with Ctrl+C)."""
     start = time.perf_counter()
     shutil.rmtree(site_dir / WORK, ignore_errors=True)  # left by a build that was killed: never deploy it
     files = sorted(_html_files(site_dir))
-    if len(files) <= part_pages or any("\\" in f for f in files):  # a backslash cannot be named in Pagefind's glob
+    if len(files) <= single_run_pages or any("\\" in f for f in files):  # a backslash cannot be named in Pagefind's glob
         pages = _finish(_start(site_dir, language), site_dir)
     else:
         # Only the pages marked for search: Pagefind reads every file it is given, and a booklet of
