@@ -92,8 +92,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             log.info(f"{problem} [a draft, left out of this build: fix it before you publish it]")
         raise_if(problems)
     state.site, state.problems = site, sorted(set(problems))
-    # Ranked now, before MkDocs reads the pages, so that the ranking's working memory and the pages'
-    # text are freed before the build's peak (it would be computed on first use anyway).
+    # Ranked now, before MkDocs reads the pages (it would be on first use anyway): `build` ranks in
+    # a child process forked from this one while it is still small (guide.apart), so numpy and the
+    # ranking's working memory never add to the build's peak; the pages' text is let go after.
     state.related  # noqa: B018
     site.forget_bodies()
     # What is alive now (MkDocs' files and theme, every page's checked data) lives to the end of the

@@ -25,7 +25,9 @@ from typing import NamedTuple
 # numpy's OpenBLAS would start a thread at import, and the ranking does no matrix work that needs
 # one; a process with a second thread is not safe to fork (hooks/parallel.py forks the build).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-import numpy as np  # noqa: E402
+# numpy, imported by `rank` when first needed: `mkdocs build` ranks in a child process
+# (guide.apart), so the build's own process never holds numpy's 16 MB (its peak is the build's).
+np = None
 
 TERMS_PER_DOC = 40  # the distinctive words each page is scored on
 QUERY_TERMS = 15  # of those, the words a page looks for candidates through
@@ -187,6 +189,10 @@ def rank(docs: list[Doc], weights: Weights, count: int = 5, min_score: float = 0
     # Ranking makes hundreds of thousands of small objects (word counts, the lists), none of them in
     # a reference cycle; each burst of them made Python's cycle collector walk every object the
     # build holds (every page's checked front matter): a fifth of this step at 5,000 pages.
+    global np
+    if np is None:
+        import numpy
+        np = numpy
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import booklet, related_view, review, views, worksheet_form
+from . import apart, booklet, related_view, review, views, worksheet_form
 from .related import Ranking
 from .problems import Problem
 from .settings import GuideSettings
@@ -46,7 +46,11 @@ class State:
 
     @functools.cached_property
     def related(self) -> Ranking:
-        return related_view.compute(self.site, self.settings.related)
+        """`build` ranks in a child process (guide.apart: numpy and the ranking's working memory stay
+        out of the build's); `serve`, whose process has threads, ranks here."""
+        if self.serving:
+            return related_view.compute(self.site, self.settings.related)
+        return apart.run(lambda: related_view.compute(self.site, self.settings.related))
 
     def form(self, page: PageInfo) -> Markup:
         """A worksheet's form, rendered once: its own page and the booklets show the same HTML."""

@@ -1,0 +1,59 @@
+"""Work done in a forked child process, for its memory: what the child allocates (numpy, a burst of
+small objects) is gone with it, and only the result, pickled, comes back. A build's peak memory is
+its largest process's, so this keeps work that is needed once out of the process that lives to the
+end (docs/DESIGN.md, *Speed*).
+
+Linux only, and only in a process with one thread: a lock another thread holds would stay locked in
+the child (macOS's system libraries are not safe after a fork either; Windows cannot fork). Anything
+that stops the child from giving an answer (it died, it raised) and the work is done here instead,
+so the result never depends on the fork.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import sys
+import tempfile
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def possible() -> bool:
+    return sys.platform.startswith("linux") and len(os.listdir("/proc/self/task")) == 1
+
+
+def run(work: Callable[[], T]) -> T:
+    """`work()`, in a forked child when `possible()`, else (or if the child fails) here."""
+    if not possible():
+        return work()
+    with tempfile.TemporaryFile() as out:
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            return work()
+        if pid == 0:  # the child: never returns into the caller
+            code = 1
+            try:
+                ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # gone with its parent
+                if os.getppid() == parent:
+                    devnull = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(devnull, 1)
+                    os.dup2(devnull, 2)
+                    out.write(pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
+                    out.flush()
+                    code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            out.seek(0)
+            try:
+                return pickle.load(out)
+            except Exception:  # noqa: BLE001 - a result cut short: done here instead
+                pass
+    return work()
