@@ -10,7 +10,9 @@ so the result never depends on the fork.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import logging
 import os
 import pickle
 import signal
@@ -19,6 +21,7 @@ import tempfile
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger("mkdocs.hooks.guide")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -30,7 +33,11 @@ def run(work: Callable[[], T]) -> T:
     """`work()`, in a forked child when `possible()`, else (or if the child fails) here."""
     if not possible():
         return work()
-    with tempfile.TemporaryFile() as out:
+    try:
+        out = tempfile.TemporaryFile()
+    except OSError:
+        return work()
+    with out:
         parent = os.getpid()
         try:
             pid = os.fork()
@@ -49,11 +56,20 @@ def run(work: Callable[[], T]) -> T:
                     code = 0
             finally:
                 os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except OSError:  # SIGCHLD ignored by whoever runs us: the child is reaped already
+            status = -1
+        except BaseException:  # Ctrl+C: the child goes too, and is not left a zombie
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+        if status != -1 and os.waitstatus_to_exitcode(status) == 0:
             out.seek(0)
             try:
                 return pickle.load(out)
             except Exception:  # noqa: BLE001 - a result cut short: done here instead
                 pass
+    log.debug("guide.apart: the child gave no answer; working in this process")
     return work()

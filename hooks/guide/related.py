@@ -27,6 +27,7 @@ from typing import NamedTuple
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # numpy, imported by `rank` when first needed: `mkdocs build` ranks in a child process
 # (guide.apart), so the build's own process never holds numpy's 16 MB (its peak is the build's).
+# `rank` is this module's only way in: every helper below that uses `np` is reached through it.
 np = None
 
 TERMS_PER_DOC = 40  # the distinctive words each page is scored on
