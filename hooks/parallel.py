@@ -29,13 +29,10 @@ when something looks wrong).
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
 import os
 import pickle
-import signal
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -49,6 +46,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
+import guide.apart
 from guide.state import KEY
 
 log = logging.getLogger("mkdocs.hooks.guide")
@@ -59,7 +57,6 @@ log = logging.getLogger("mkdocs.hooks.guide")
 # gathers every page in `post_page` for its index), every page is done here, as MkDocs does it.
 KNOWN_PLUGINS = frozenset({"material/tags", "tags"})
 HOOKS = Path(__file__).resolve().parent
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # MkDocs' own, put back after every build.
 _render = mkdocs.structure.pages.Page.render
@@ -78,12 +75,10 @@ def _known(config: MkDocsConfig, name: str) -> bool:
 
 
 def _wanted(config: MkDocsConfig) -> bool:
-    # Linux only: macOS's system libraries are not safe to use in a forked child; Windows cannot fork.
-    # And never beside another thread (a lock it holds would stay locked in the child): numpy's
-    # OpenBLAS is kept to none (guide/related.py), so a thread here is some other library's.
-    return (os.environ.get("GUIDE_PARALLEL") != "0" and not config[KEY].serving and sys.platform.startswith("linux")
-            and len(os.sched_getaffinity(0)) >= 2 and len(os.listdir("/proc/self/task")) == 1
-            and all(_known(config, name) for name in config.plugins))
+    # Linux only, and never beside another thread (guide.apart.possible: a lock it holds would stay
+    # locked in the child); numpy's OpenBLAS is kept to none (guide/related.py).
+    return (os.environ.get("GUIDE_PARALLEL") != "0" and not config[KEY].serving and guide.apart.possible()
+            and len(os.sched_getaffinity(0)) >= 2 and all(_known(config, name) for name in config.plugins))
 
 
 @event_priority(-200)  # after every other `nav` hook: the child starts from the site as the build has it
@@ -240,13 +235,7 @@ class _Fork:
         if self.pid == 0:  # the child: never returns into MkDocs
             code = 1
             try:
-                # Gone with the parent (killed, say), instead of writing into its site folder after it.
-                ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-                if os.getppid() == parent:
-                    # Silent: the parent says all there is to say (print() in a plugin, say).
-                    devnull = os.open(os.devnull, os.O_WRONLY)
-                    os.dup2(devnull, 1)
-                    os.dup2(devnull, 2)
+                if guide.apart.in_child(parent):
                     work(self.out)
                     self.out.flush()
                     code = 0

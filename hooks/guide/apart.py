@@ -26,7 +26,21 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def possible() -> bool:
+    """Whether forking is safe here (Linux, this process's only thread): also hooks/parallel.py's test."""
     return sys.platform.startswith("linux") and len(os.listdir("/proc/self/task")) == 1
+
+
+def in_child(parent: int) -> bool:
+    """First thing in a forked child: die with the parent (killed, say, instead of writing into its
+    site folder after it) and print nothing (the parent says all there is to say). False if the
+    parent is gone already. Also hooks/parallel.py's children."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    return True
 
 
 def run(work: Callable[[], T]) -> T:
@@ -46,11 +60,7 @@ def run(work: Callable[[], T]) -> T:
         if pid == 0:  # the child: never returns into the caller
             code = 1
             try:
-                ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # gone with its parent
-                if os.getppid() == parent:
-                    devnull = os.open(os.devnull, os.O_WRONLY)
-                    os.dup2(devnull, 1)
-                    os.dup2(devnull, 2)
+                if in_child(parent):
                     out.write(pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
                     out.flush()
                     code = 0

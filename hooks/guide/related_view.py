@@ -38,4 +38,3 @@ def hint(site: Site, s: related.Suggestion) -> str:
     if s.same_section:
         return "From the same section"  # its name is on the item already
     return "On a similar theme"
-

@@ -169,11 +169,7 @@ def merge(parts: list[Part], out: Path) -> int:
         pending = []
         for chunk in _chunks(parts, offsets):
             data = b"\x81" + _header(4, len(chunk)) + b"".join(w for _, w in chunk)
-            full = f"{language}_{_hash(data)}"
-            size = len(language) + 8
-            while full[:size] in names and size < len(full):  # Pagefind's names: longer if two start alike
-                size += 1
-            names.append(full[:size])
+            names.append(_name(data, language, names))
             bounds.append([chunk[0][0], chunk[-1][0], names[-1]])
             pending.append(pool.submit(_write, out / "index" / f"{names[-1]}.pf_index", data))
             if len(pending) > 2 * workers:
@@ -244,28 +240,30 @@ def _fragments(parts: list[Part], folder: Path, language: str) -> list:
     the text: the same name twice is the same page, unless two texts' hashes start alike (about one
     build in twenty at 5,000 pages), when the later one gets a longer name, as Pagefind does."""
     folder.mkdir()
-    pages, placed = [], set()
+    pages, placed = [], set()  # names without ".pf_fragment"
     for part in parts:
         renamed = {}
         with os.scandir(part.bundle / "fragment") as items:
             found = list(items)
         for item in found:
-            name = item.name
+            name = item.name.removesuffix(".pf_fragment")
             if name in placed:
-                if (folder / name).read_bytes() == Path(item.path).read_bytes():
+                if (folder / item.name).read_bytes() == Path(item.path).read_bytes():
                     continue
-                name = f"{_free_name(item.path, placed, language)}.pf_fragment"
-                renamed[item.name.removesuffix(".pf_fragment")] = name.removesuffix(".pf_fragment")
-            os.rename(item.path, folder / name)
+                renamed[name] = _name(_data(Path(item.path)), language, placed)
+                name = renamed[name]
+            os.rename(item.path, folder / f"{name}.pf_fragment")
             placed.add(name)
         pages += [[renamed.get(h, h), n] for h, n in part.pages]
     return pages
 
 
-def _free_name(path: str, placed: set[str], language: str) -> str:
-    full = f"{language}_{_hash(gzip.decompress(Path(path).read_bytes())[len(SIGNATURE):])}"
+def _name(data: bytes | memoryview, language: str, taken) -> str:
+    """Pagefind's name for a file: its language and the start of its hash, longer while `taken`
+    has it already (two hashes that start alike)."""
+    full = f"{language}_{_hash(data)}"
     size = len(language) + 8
-    while f"{full[:size]}.pf_fragment" in placed and size < len(full):
+    while full[:size] in taken and size < len(full):
         size += 1
     return full[:size]
 

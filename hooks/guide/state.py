@@ -48,9 +48,8 @@ class State:
     def related(self) -> Ranking:
         """`build` ranks in a child process (guide.apart: numpy and the ranking's working memory stay
         out of the build's); `serve`, whose process has threads, ranks here."""
-        if self.serving:
-            return related_view.compute(self.site, self.settings.related)
-        return apart.run(lambda: related_view.compute(self.site, self.settings.related))
+        rank = functools.partial(related_view.compute, self.site, self.settings.related)
+        return rank() if self.serving else apart.run(rank)
 
     def form(self, page: PageInfo) -> Markup:
         """A worksheet's form, rendered once: its own page and the booklets show the same HTML."""
